@@ -1,0 +1,85 @@
+import { createRemoteJWKSet, importSPKI, jwtVerify, type JWTVerifyGetKey, type KeyLike } from 'jose';
+import { z } from 'zod';
+import { unauthenticated } from '../platform/errors';
+import { ROLES } from '../privacy/vocabulary';
+import type { Caller } from '../privacy/caller';
+import type { GatewayConfig } from './config';
+
+/** What a verified access token says about its bearer. */
+export type Identity = Omit<Caller, 'purpose' | 'requestId'>;
+
+const claimsSchema = z.object({
+  sub: z.string().uuid(),
+  tenant: z.string().uuid(),
+  role: z.enum(ROLES),
+  team: z.string().uuid().optional(),
+  partner: z.string().min(1).max(100).optional(),
+  ticket: z
+    .object({ id: z.string().min(1).max(100), reason: z.string().min(1).max(500), expiresAt: z.string().datetime() })
+    .optional(),
+});
+
+/**
+ * Verifies `Authorization: Bearer <JWT>` with jose. Every failure is the same 401 with a short
+ * reason; the token itself is never echoed or logged.
+ */
+export class Authenticator {
+  private constructor(
+    private readonly key: Uint8Array | KeyLike | JWTVerifyGetKey,
+    private readonly options: GatewayConfig['jwt'],
+  ) {}
+
+  static async create(options: GatewayConfig['jwt']): Promise<Authenticator> {
+    const source = options.key;
+    if (source.kind === 'secret') return new Authenticator(new TextEncoder().encode(source.secret), options);
+    if (source.kind === 'jwks') return new Authenticator(createRemoteJWKSet(new URL(source.url)), options);
+    const algorithm = options.algorithms[0] ?? 'RS256';
+    return new Authenticator(await importSPKI(source.pem, algorithm), options);
+  }
+
+  /** Undefined when no credentials were sent; throws UNAUTHENTICATED for bad ones. */
+  async authenticate(authorization: string | undefined): Promise<Identity | undefined> {
+    if (authorization === undefined || authorization === '') return undefined;
+    const match = /^Bearer ([A-Za-z0-9_\-.]+)$/.exec(authorization);
+    if (!match) throw unauthenticated('Authorization header must be "Bearer <token>"');
+    let payload: unknown;
+    try {
+      const verified = await jwtVerify(match[1]!, this.key as Uint8Array, {
+        algorithms: this.options.algorithms,
+        issuer: this.options.issuer,
+        audience: this.options.audience,
+        requiredClaims: ['exp', 'sub'],
+      });
+      payload = verified.payload;
+    } catch (error) {
+      throw unauthenticated(`Invalid access token (${describeJoseError(error)})`);
+    }
+    const claims = claimsSchema.safeParse(payload);
+    if (!claims.success) throw unauthenticated('Invalid access token (claims)');
+    const { sub, tenant, role, team, partner, ticket } = claims.data;
+    return {
+      userId: sub,
+      tenantId: tenant,
+      role,
+      ...(team ? { teamId: team } : {}),
+      ...(partner ? { partnerClientId: partner } : {}),
+      ...(ticket ? { ticket } : {}),
+    };
+  }
+}
+
+function describeJoseError(error: unknown): string {
+  const code = (error as { code?: string }).code;
+  switch (code) {
+    case 'ERR_JWT_EXPIRED':
+      return 'expired';
+    case 'ERR_JWT_CLAIM_VALIDATION_FAILED':
+      return `claim ${(error as { claim?: string }).claim ?? 'invalid'}`;
+    case 'ERR_JOSE_ALG_NOT_ALLOWED':
+      return 'algorithm not allowed';
+    case 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED':
+      return 'signature';
+    default:
+      return 'malformed';
+  }
+}

@@ -1,0 +1,93 @@
+import fs from 'node:fs';
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import express from 'express';
+import { badUserInput } from '../platform/errors';
+import { listen, type RunningServer } from '../platform/http';
+import { childLogger } from '../platform/logger';
+import { currentRequestId, requestIdMiddleware } from '../platform/request-id';
+import { ContextSigner } from '../privacy/signed-context';
+import { DEFAULT_PURPOSE, isPurpose } from '../privacy/vocabulary';
+import { Authenticator } from './auth';
+import type { GatewayConfig } from './config';
+import type { GatewayContext } from './context';
+import { formatGatewayError } from './errors';
+import { healthHandler } from './health';
+import { requireAuthentication } from './require-authentication';
+import { SignedContextDataSource } from './signed-data-source';
+
+const log = childLogger('gateway');
+
+/** Subgraph name -> URL, read from the supergraph's join__Graph values, then config overrides. */
+export function subgraphUrlsOf(supergraphSdl: string, overrides: GatewayConfig['subgraphUrls']): Record<string, string> {
+  const urls: Record<string, string> = {};
+  for (const match of supergraphSdl.matchAll(/@join__graph\(name: "([^"]+)", url: "([^"]+)"\)/g)) {
+    urls[match[1]!] = overrides[match[1]!] ?? match[2]!;
+  }
+  return urls;
+}
+
+/** Starts the gateway on a static supergraph; resolves once it listens and the supergraph is loaded. */
+export async function startGateway(config: GatewayConfig): Promise<RunningServer> {
+  const supergraphSdl = fs.readFileSync(config.supergraphPath, 'utf8');
+  const urls = subgraphUrlsOf(supergraphSdl, config.subgraphUrls);
+  const signer = new ContextSigner(config.internalSecret);
+  const authenticator = await Authenticator.create(config.jwt);
+
+  let loaded = false;
+  const gateway = new ApolloGateway({
+    supergraphSdl,
+    buildService: ({ name, url }) => new SignedContextDataSource(name, urls[name] ?? url ?? '', signer),
+  });
+  gateway.onSchemaLoadOrUpdate(() => {
+    loaded = true;
+  });
+
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    introspection: !config.production,
+    includeStacktraceInErrorResponses: false,
+    csrfPrevention: true,
+    formatError: (formatted, error) => formatGatewayError(formatted, error, currentRequestId()),
+    plugins: [ApolloServerPluginLandingPageDisabled(), requireAuthentication],
+  });
+  await apollo.start();
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(requestIdMiddleware);
+  app.get(
+    '/health',
+    healthHandler({
+      isSupergraphLoaded: () => loaded,
+      subgraphHealthUrls: Object.fromEntries(Object.entries(urls).map(([name, url]) => [name, url.replace(/\/graphql$/, '/health')])),
+      timeoutMs: config.healthTimeoutMs,
+    }),
+  );
+  app.use(
+    '/graphql',
+    express.json({ limit: config.bodyLimit }),
+    expressMiddleware(apollo, {
+      context: async ({ req }): Promise<GatewayContext> => {
+        const requestId = currentRequestId() ?? 'unknown';
+        const identity = await authenticator.authenticate(req.header('authorization'));
+        if (!identity) return { requestId };
+        const purpose = req.header('x-purpose') ?? DEFAULT_PURPOSE;
+        if (!isPurpose(purpose)) throw badUserInput('Header "x-purpose" names an unknown purpose');
+        return { requestId, caller: { ...identity, purpose, requestId } };
+      },
+    }),
+  );
+
+  const running = await listen(app, config.host, config.port, '/graphql');
+  log.info({ url: running.url, subgraphs: urls }, 'gateway listening');
+  return {
+    ...running,
+    close: async () => {
+      await running.close();
+      await apollo.stop();
+    },
+  };
+}

@@ -1,0 +1,19 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse, type DocumentNode } from 'graphql';
+
+/** The SDL files are the contract: each subgraph serves its own, composition reads all of them. */
+export const SCHEMA_DIR = __dirname;
+export const DEFAULT_SUPERGRAPH_PATH = path.join(SCHEMA_DIR, 'supergraph.graphql');
+
+export function subgraphSdlPath(name: string): string {
+  return path.join(SCHEMA_DIR, `${name}.graphql`);
+}
+
+export function readSubgraphSdl(name: string): string {
+  return fs.readFileSync(subgraphSdlPath(name), 'utf8');
+}
+
+export function loadSubgraphTypeDefs(name: string): DocumentNode {
+  return parse(readSubgraphSdl(name));
+}

@@ -1,0 +1,81 @@
+import type { DataSource } from 'typeorm';
+import { loadGatewayConfig, type GatewayConfig } from '../gateway/config';
+import { startGateway } from '../gateway/server';
+import type { RunningServer } from '../platform/http';
+import { childLogger } from '../platform/logger';
+import { generateDemoData } from '../seed/generate';
+import { isEmpty, loadDemoData } from '../seed/load';
+import { SUBGRAPHS } from '../subgraphs';
+import { loadSubgraphConfig, type SubgraphConfig } from '../subgraphs/shared/config';
+import { openDatabase } from '../subgraphs/shared/database';
+import { startSubgraph, type RunningSubgraph } from '../subgraphs/shared/server';
+import { SUBGRAPH_NAMES, type SubgraphName } from '../subgraphs/shared/subgraph';
+
+const log = childLogger('stack');
+
+export interface StackOptions {
+  subgraph?: Partial<SubgraphConfig>;
+  gateway?: Partial<GatewayConfig>;
+  /** Seed the demo data when the store is empty (default true). */
+  seedIfEmpty?: boolean;
+  seedScale?: number;
+}
+
+export interface Stack {
+  gateway: RunningServer;
+  subgraphs: Record<SubgraphName, RunningSubgraph>;
+  stores: Record<SubgraphName, DataSource>;
+  close(): Promise<void>;
+}
+
+/** Opens every subgraph's store (migrating it), optionally seeding a fresh one. */
+export async function openStores(databaseUrl: string): Promise<Record<SubgraphName, DataSource>> {
+  const stores = {} as Record<SubgraphName, DataSource>;
+  for (const name of SUBGRAPH_NAMES) stores[name] = await openDatabase(SUBGRAPHS[name].database, databaseUrl);
+  return stores;
+}
+
+/**
+ * The whole product in one process: four subgraphs and the gateway, each on its own port, as
+ * `npm start` runs it. The same servers also run one per process (see docker-compose.yml).
+ */
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const subgraphConfig = { ...loadSubgraphConfig(), ...options.subgraph };
+  const stores = await openStores(subgraphConfig.databaseUrl);
+  if ((options.seedIfEmpty ?? true) && (await isEmpty(stores.accounts))) {
+    log.info('empty database: loading demo data');
+    await loadDemoData(stores, generateDemoData({ scale: options.seedScale }));
+  }
+
+  const subgraphs = {} as Record<SubgraphName, RunningSubgraph>;
+  for (const name of SUBGRAPH_NAMES) {
+    subgraphs[name] = await startSubgraph(SUBGRAPHS[name], {
+      host: subgraphConfig.host,
+      port: subgraphConfig.ports[name],
+      dataSource: stores[name],
+      internalSecret: subgraphConfig.internalSecret,
+      introspection: subgraphConfig.introspection,
+      bodyLimit: subgraphConfig.bodyLimit,
+    });
+  }
+
+  const gatewayConfig = { ...loadGatewayConfig(), ...options.gateway };
+  const gateway = await startGateway({
+    ...gatewayConfig,
+    subgraphUrls: {
+      ...Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, subgraphs[name].url])),
+      ...options.gateway?.subgraphUrls,
+    },
+  });
+
+  return {
+    gateway,
+    subgraphs,
+    stores,
+    close: async () => {
+      await gateway.close();
+      for (const name of SUBGRAPH_NAMES) await subgraphs[name].close();
+      for (const name of SUBGRAPH_NAMES) await stores[name].destroy();
+    },
+  };
+}

@@ -1,0 +1,68 @@
+import { EntitySchema } from 'typeorm';
+import { dateColumn, idColumn, refColumn, textColumn } from '../shared/columns';
+
+export interface TenantRow {
+  id: string;
+  name: string;
+  emailDomain: string;
+  createdAt: Date;
+}
+
+export interface TeamRow {
+  id: string;
+  tenantId: string;
+  name: string;
+}
+
+export type UserStatus = 'ACTIVE' | 'SUSPENDED' | 'CLOSED';
+
+export interface UserRow {
+  id: string;
+  tenantId: string;
+  teamId: string | null;
+  name: string;
+  email: string;
+  phone: string | null;
+  title: string | null;
+  timezone: string;
+  language: string;
+  status: UserStatus;
+  createdAt: Date;
+}
+
+export const TenantEntity = new EntitySchema<TenantRow>({
+  name: 'Tenant',
+  tableName: 'tenants',
+  columns: {
+    id: idColumn,
+    name: textColumn(200),
+    emailDomain: textColumn(253),
+    createdAt: dateColumn(),
+  },
+});
+
+export const TeamEntity = new EntitySchema<TeamRow>({
+  name: 'Team',
+  tableName: 'teams',
+  columns: { id: idColumn, tenantId: refColumn(), name: textColumn(200) },
+});
+
+export const UserEntity = new EntitySchema<UserRow>({
+  name: 'User',
+  tableName: 'users',
+  columns: {
+    id: idColumn,
+    tenantId: refColumn(),
+    teamId: refColumn(true),
+    name: textColumn(200),
+    email: textColumn(254),
+    phone: textColumn(20, true),
+    title: textColumn(120, true),
+    timezone: textColumn(64),
+    language: textColumn(35),
+    status: textColumn(16),
+    createdAt: dateColumn(),
+  },
+});
+
+export const accountEntities = [TenantEntity, TeamEntity, UserEntity];

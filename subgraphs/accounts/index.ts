@@ -1,0 +1,15 @@
+import { loadSubgraphTypeDefs } from '../../schema';
+import type { SubgraphModule } from '../shared/subgraph';
+import { accountEntities } from './entities';
+import { createAccountLoaders, type AccountLoaders } from './loaders';
+import { CreateAccounts1763800000000 } from './migrations/1763800000000-create-accounts';
+import { accountResolvers } from './resolvers';
+
+/** accounts: tenants, teams and users. */
+export const accountsSubgraph: SubgraphModule<AccountLoaders> = {
+  name: 'accounts',
+  typeDefs: loadSubgraphTypeDefs('accounts'),
+  resolvers: accountResolvers,
+  database: { name: 'accounts', entities: accountEntities, migrations: [CreateAccounts1763800000000] },
+  createLoaders: createAccountLoaders,
+};

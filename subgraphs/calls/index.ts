@@ -1,0 +1,15 @@
+import { loadSubgraphTypeDefs } from '../../schema';
+import type { SubgraphModule } from '../shared/subgraph';
+import { callEntities } from './entities';
+import { createCallLoaders, type CallLoaders } from './loaders';
+import { CreateCallLogs1763800000002 } from './migrations/1763800000002-create-call-logs';
+import { callResolvers } from './resolvers';
+
+/** calls: call logs made and received through the CRM. */
+export const callsSubgraph: SubgraphModule<CallLoaders> = {
+  name: 'calls',
+  typeDefs: loadSubgraphTypeDefs('calls'),
+  resolvers: callResolvers,
+  database: { name: 'calls', entities: callEntities, migrations: [CreateCallLogs1763800000002] },
+  createLoaders: createCallLoaders,
+};

@@ -1,0 +1,43 @@
+import { EntitySchema } from 'typeorm';
+import { dateColumn, idColumn, refColumn, textColumn } from '../shared/columns';
+
+export type LeadSource = 'WEBSITE' | 'ADS' | 'REFERRAL' | 'CALL_LOG' | 'PARTNER' | 'IMPORT';
+export type ContactStage = 'LEAD' | 'QUALIFIED' | 'CUSTOMER' | 'CHURNED';
+
+export interface ContactRow {
+  id: string;
+  tenantId: string;
+  ownerId: string | null;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  company: string | null;
+  address: string | null;
+  source: LeadSource;
+  stage: ContactStage;
+  lastSpokenAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export const ContactEntity = new EntitySchema<ContactRow>({
+  name: 'Contact',
+  tableName: 'contacts',
+  columns: {
+    id: idColumn,
+    tenantId: refColumn(),
+    ownerId: refColumn(true),
+    name: textColumn(200),
+    email: textColumn(254, true),
+    phone: textColumn(20, true),
+    company: textColumn(200, true),
+    address: textColumn(500, true),
+    source: textColumn(16),
+    stage: textColumn(16),
+    lastSpokenAt: dateColumn(true),
+    createdAt: dateColumn(),
+    updatedAt: dateColumn(),
+  },
+});
+
+export const contactEntities = [ContactEntity];

@@ -1,0 +1,52 @@
+import { EntitySchema } from 'typeorm';
+import { dateColumn, idColumn, refColumn, textColumn } from '../shared/columns';
+
+export interface LocationPingRow {
+  id: string;
+  tenantId: string;
+  userId: string;
+  latitude: number;
+  longitude: number;
+  accuracyMeters: number | null;
+  recordedAt: Date;
+}
+
+export interface GeofenceRow {
+  id: string;
+  tenantId: string;
+  name: string;
+  latitude: number;
+  longitude: number;
+  radiusMeters: number;
+  contactId: string | null;
+}
+
+export const LocationPingEntity = new EntitySchema<LocationPingRow>({
+  name: 'LocationPing',
+  tableName: 'location_pings',
+  columns: {
+    id: idColumn,
+    tenantId: refColumn(),
+    userId: refColumn(),
+    latitude: { type: 'double' },
+    longitude: { type: 'double' },
+    accuracyMeters: { type: 'double', nullable: true },
+    recordedAt: dateColumn(),
+  },
+});
+
+export const GeofenceEntity = new EntitySchema<GeofenceRow>({
+  name: 'Geofence',
+  tableName: 'geofences',
+  columns: {
+    id: idColumn,
+    tenantId: refColumn(),
+    name: textColumn(200),
+    latitude: { type: 'double' },
+    longitude: { type: 'double' },
+    radiusMeters: { type: 'int' },
+    contactId: refColumn(true),
+  },
+});
+
+export const locationEntities = [LocationPingEntity, GeofenceEntity];

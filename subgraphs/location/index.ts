@@ -1,0 +1,15 @@
+import { loadSubgraphTypeDefs } from '../../schema';
+import type { SubgraphModule } from '../shared/subgraph';
+import { locationEntities } from './entities';
+import { createLocationLoaders, type LocationLoaders } from './loaders';
+import { CreateLocation1763800000003 } from './migrations/1763800000003-create-location';
+import { locationResolvers } from './resolvers';
+
+/** location: device location pings and geofences. */
+export const locationSubgraph: SubgraphModule<LocationLoaders> = {
+  name: 'location',
+  typeDefs: loadSubgraphTypeDefs('location'),
+  resolvers: locationResolvers,
+  database: { name: 'location', entities: locationEntities, migrations: [CreateLocation1763800000003] },
+  createLoaders: createLocationLoaders,
+};

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { DEV_INTERNAL_SECRET, isProduction, parseEnv, port } from '../../platform/env';
+import { DEFAULT_DATABASE_URL } from './database';
+import type { SubgraphName } from './subgraph';
+
+export const DEFAULT_SUBGRAPH_PORTS: Record<SubgraphName, number> = {
+  accounts: 4001,
+  contacts: 4002,
+  calls: 4003,
+  location: 4004,
+};
+
+const schema = z.object({
+  NODE_ENV: z.string().default('development'),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: port.optional(),
+  ACCOUNTS_PORT: port.default(DEFAULT_SUBGRAPH_PORTS.accounts),
+  CONTACTS_PORT: port.default(DEFAULT_SUBGRAPH_PORTS.contacts),
+  CALLS_PORT: port.default(DEFAULT_SUBGRAPH_PORTS.calls),
+  LOCATION_PORT: port.default(DEFAULT_SUBGRAPH_PORTS.location),
+  DATABASE_URL: z.string().default(DEFAULT_DATABASE_URL),
+  INTERNAL_SIGNING_SECRET: z.string().min(32).default(DEV_INTERNAL_SECRET),
+  BODY_LIMIT: z.string().default('1mb'),
+});
+
+export interface SubgraphConfig {
+  host: string;
+  ports: Record<SubgraphName, number>;
+  databaseUrl: string;
+  internalSecret: string;
+  introspection: boolean;
+  bodyLimit: string;
+}
+
+export function loadSubgraphConfig(env: NodeJS.ProcessEnv = process.env): SubgraphConfig {
+  const parsed = parseEnv(schema, env);
+  if (isProduction() && parsed.INTERNAL_SIGNING_SECRET === DEV_INTERNAL_SECRET) {
+    throw new Error('INTERNAL_SIGNING_SECRET must be set in production');
+  }
+  return {
+    host: parsed.HOST,
+    ports: {
+      accounts: parsed.ACCOUNTS_PORT,
+      contacts: parsed.CONTACTS_PORT,
+      calls: parsed.CALLS_PORT,
+      location: parsed.LOCATION_PORT,
+    },
+    databaseUrl: parsed.DATABASE_URL,
+    internalSecret: parsed.INTERNAL_SIGNING_SECRET,
+    introspection: parsed.NODE_ENV !== 'production',
+    bodyLimit: parsed.BODY_LIMIT,
+  };
+}

@@ -1,0 +1,112 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { DataSource, type DataSourceOptions, type EntitySchema, type Logger as OrmLogger, type MixedList } from 'typeorm';
+import { childLogger } from '../../platform/logger';
+
+const log = childLogger('database');
+
+export const DEFAULT_DATABASE_URL = 'sqlite:data/crm.sqlite';
+
+export type DatabaseTarget =
+  | { kind: 'mysql'; url: string }
+  | { kind: 'sqlite'; file: string };
+
+/**
+ * DATABASE_URL picks the store: `mysql://user:pass@host:port/db` (production, through mysql2) or
+ * `sqlite:<file>` (the embedded default, no server needed).
+ */
+export function parseDatabaseUrl(url: string = DEFAULT_DATABASE_URL): DatabaseTarget {
+  if (url.startsWith('mysql://') || url.startsWith('mariadb://')) {
+    return { kind: 'mysql', url: url.replace(/^mariadb:/, 'mysql:') };
+  }
+  if (url.startsWith('sqlite:')) {
+    const file = url.slice('sqlite:'.length).replace(/^\/\//, '');
+    if (!file) throw new Error('DATABASE_URL sqlite: needs a file path');
+    return { kind: 'sqlite', file };
+  }
+  throw new Error('DATABASE_URL must start with mysql:// or sqlite:');
+}
+
+/** Counts every SQL statement sent, so tests and benchmarks can check batching. */
+export const sqlStatistics = { statements: 0 };
+
+/**
+ * TypeORM logger: counts statements and logs failures and slow queries. Query parameters are
+ * never logged — they carry personal data.
+ */
+class CountingLogger implements OrmLogger {
+  constructor(private readonly name: string) {}
+  logQuery(): void {
+    sqlStatistics.statements += 1;
+  }
+  logQueryError(error: string | Error): void {
+    const code = typeof error === 'string' ? undefined : (error as { code?: string }).code;
+    log.warn({ db: this.name, code }, 'query failed');
+  }
+  logQuerySlow(time: number): void {
+    log.warn({ db: this.name, ms: time }, 'slow query');
+  }
+  logSchemaBuild(): void {}
+  logMigration(message: string): void {
+    log.info({ db: this.name }, message);
+  }
+  log(level: 'log' | 'info' | 'warn', message: unknown): void {
+    if (level === 'warn') log.warn({ db: this.name }, String(message));
+  }
+}
+
+export interface DataSourceSpec {
+  /** The owner of the tables; also names its migrations table, so owners never share one. */
+  name: string;
+  entities: MixedList<EntitySchema>;
+  migrations: MixedList<Function>;
+}
+
+export function createDataSource(spec: DataSourceSpec, url?: string): DataSource {
+  const target = parseDatabaseUrl(url);
+  const common = {
+    entities: spec.entities,
+    migrations: spec.migrations,
+    migrationsTableName: `migrations_${spec.name}`,
+    synchronize: false,
+    logging: ['query', 'error', 'warn', 'migration'] as const,
+    logger: new CountingLogger(spec.name),
+    maxQueryExecutionTime: 1000,
+  };
+  let options: DataSourceOptions;
+  if (target.kind === 'mysql') {
+    options = {
+      ...common,
+      logging: [...common.logging],
+      type: 'mysql',
+      url: target.url,
+      charset: 'utf8mb4_unicode_ci',
+      timezone: 'Z',
+      connectTimeout: 5000,
+      extra: { connectionLimit: 10, enableKeepAlive: true },
+    };
+  } else {
+    if (target.file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(target.file)), { recursive: true });
+    options = {
+      ...common,
+      logging: [...common.logging],
+      type: 'better-sqlite3',
+      database: target.file,
+      // Several servers (or processes) share one file: WAL lets readers run beside the writer.
+      prepareDatabase: (db: { pragma(sql: string): unknown }) => {
+        db.pragma('journal_mode = WAL');
+        db.pragma('busy_timeout = 5000');
+        db.pragma('foreign_keys = ON');
+      },
+    };
+  }
+  return new DataSource(options);
+}
+
+/** Opens the store and brings its schema up to date. */
+export async function openDatabase(spec: DataSourceSpec, url?: string): Promise<DataSource> {
+  const dataSource = createDataSource(spec, url);
+  await dataSource.initialize();
+  await dataSource.runMigrations({ transaction: 'each' });
+  return dataSource;
+}
