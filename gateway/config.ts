@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_SUPERGRAPH_PATH } from '../schema';
-import { DEV_INTERNAL_SECRET, DEV_JWT_SECRET, isProduction, parseEnv, port } from '../platform/env';
+import { DEV_INTERNAL_SECRET, DEV_JWT_SECRET, parseEnv, port } from '../platform/env';
 
 const optionalUrl = z.string().url().optional();
 
@@ -44,7 +44,7 @@ export interface GatewayConfig {
 
 export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
   const parsed = parseEnv(schema, env);
-  const production = parsed.NODE_ENV === 'production' || isProduction();
+  const production = parsed.NODE_ENV === 'production';
   const algorithms = parsed.JWT_ALGORITHMS.split(',').map((a) => a.trim()).filter(Boolean);
 
   let key: JwtKeySource;

@@ -5,7 +5,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { badUserInput } from '../platform/errors';
-import { listen, type RunningServer } from '../platform/http';
+import { listen, once, type RunningServer } from '../platform/http';
 import { childLogger } from '../platform/logger';
 import { currentRequestId, requestIdMiddleware } from '../platform/request-id';
 import { ContextSigner } from '../privacy/signed-context';
@@ -85,9 +85,9 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
   log.info({ url: running.url, subgraphs: urls }, 'gateway listening');
   return {
     ...running,
-    close: async () => {
+    close: once(async () => {
       await running.close();
       await apollo.stop();
-    },
+    }),
   };
 }

@@ -1,4 +1,5 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { GraphQLError } from 'graphql';
 import { CONTEXT_HEADER, type ContextSigner } from '../privacy/signed-context';
 import type { GatewayContext } from './context';
 
@@ -19,5 +20,19 @@ export class SignedContextDataSource extends RemoteGraphQLDataSource<GatewayCont
     const caller = 'caller' in context ? context.caller : undefined;
     if (!caller || !request.http) return;
     request.http.headers.set(CONTEXT_HEADER, await this.signer.sign(caller, this.subgraph));
+  }
+
+  /**
+   * A subgraph that refuses a request outright (HTTP 4xx, e.g. an argument literal its scalar
+   * rejects) says why in a coded GraphQL error: pass that on instead of a bare "400: Bad Request".
+   */
+  override async errorFromResponse(response: Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0]): Promise<GraphQLError> {
+    const fallback = await super.errorFromResponse(response);
+    const body = (fallback.extensions.response as { body?: { errors?: { message?: unknown; extensions?: { code?: unknown } }[] } } | undefined)?.body;
+    const first = body?.errors?.[0];
+    if (response.status < 500 && typeof first?.message === 'string' && typeof first.extensions?.code === 'string') {
+      return new GraphQLError(first.message, { extensions: { code: first.extensions.code, serviceName: this.subgraph } });
+    }
+    return fallback;
   }
 }

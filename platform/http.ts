@@ -27,3 +27,9 @@ export function listen(app: Express, host: string, port: number, path = ''): Pro
     });
   });
 }
+
+/** Wraps a shutdown so that calling it twice is harmless: the second call awaits the first. */
+export function once(action: () => Promise<void>): () => Promise<void> {
+  let running: Promise<void> | undefined;
+  return () => (running ??= action());
+}

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEV_INTERNAL_SECRET, isProduction, parseEnv, port } from '../../platform/env';
+import { DEV_INTERNAL_SECRET, parseEnv, port } from '../../platform/env';
 import { DEFAULT_DATABASE_URL } from './database';
 import type { SubgraphName } from './subgraph';
 
@@ -34,7 +34,7 @@ export interface SubgraphConfig {
 
 export function loadSubgraphConfig(env: NodeJS.ProcessEnv = process.env): SubgraphConfig {
   const parsed = parseEnv(schema, env);
-  if (isProduction() && parsed.INTERNAL_SIGNING_SECRET === DEV_INTERNAL_SECRET) {
+  if (parsed.NODE_ENV === 'production' && parsed.INTERNAL_SIGNING_SECRET === DEV_INTERNAL_SECRET) {
     throw new Error('INTERNAL_SIGNING_SECRET must be set in production');
   }
   return {

@@ -110,3 +110,9 @@ export async function openDatabase(spec: DataSourceSpec, url?: string): Promise<
   await dataSource.runMigrations({ transaction: 'each' });
   return dataSource;
 }
+
+/** Reverts every migration of this store (dropping only its own tables), then migrates afresh. */
+export async function resetDatabase(dataSource: DataSource): Promise<void> {
+  for (let i = 0; i < dataSource.migrations.length; i += 1) await dataSource.undoLastMigration({ transaction: 'each' });
+  await dataSource.runMigrations({ transaction: 'each' });
+}

@@ -27,7 +27,7 @@ function* causes(error: unknown): Generator<Record<string, unknown>> {
   for (let depth = 0; current && typeof current === 'object' && depth < 6; depth += 1) {
     const record = current as Record<string, unknown>;
     yield record;
-    current = record.originalError ?? record.driverError ?? record.cause;
+    current = record.originalError ?? record.driverError ?? record.thrownValue ?? record.cause;
   }
 }
 
@@ -35,6 +35,8 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   for (const cause of causes(error)) {
     if (typeof cause.code === 'string' && UNAVAILABLE_CODES.has(cause.code)) return true;
     if (cause.name === 'CannotExecuteNotConnectedError' || cause.name === 'ConnectionIsNotSetError') return true;
+    // better-sqlite3 once its file handle is closed
+    if (typeof cause.message === 'string' && cause.message.includes('database connection is not open')) return true;
   }
   return false;
 }

@@ -6,7 +6,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import express from 'express';
 import type { DataSource } from 'typeorm';
 import { unauthenticated } from '../../platform/errors';
-import { listen, type RunningServer } from '../../platform/http';
+import { listen, once, type RunningServer } from '../../platform/http';
 import { childLogger } from '../../platform/logger';
 import { CONTEXT_HEADER, ContextVerifier, InvalidContextError } from '../../privacy/signed-context';
 import type { SubgraphContext } from './context';
@@ -80,9 +80,9 @@ export async function startSubgraph<L>(module: SubgraphModule<L>, options: Subgr
   return {
     ...running,
     name: module.name,
-    close: async () => {
+    close: once(async () => {
       await running.close();
       await apollo.stop();
-    },
+    }),
   };
 }

@@ -1,0 +1,104 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { mintDevToken } from '../../gateway/dev-tokens';
+import { generateDemoData } from '../../seed/generate';
+import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { postGraphQL } from '../helpers/stack';
+
+const ROOT = path.resolve(__dirname, '../..');
+const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
+
+/** The real entry points, as `npm start` and docker-compose run them, on ports of their own. */
+function run(script: string, args: string[], env: Record<string, string>): ChildProcess {
+  return spawn(TSX, [script, ...args], { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'warn', NODE_ENV: 'development', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+function outputOf(child: ChildProcess): () => string {
+  let text = '';
+  child.stdout?.on('data', (chunk) => (text += chunk));
+  child.stderr?.on('data', (chunk) => (text += chunk));
+  return () => text;
+}
+
+async function waitForHealth(url: string, timeoutMs = 45_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  let status = 0;
+  while (Date.now() < deadline) {
+    status = await fetch(url).then((r) => r.status, () => 0);
+    if (status === 200) return status;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return status;
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+const basePort = 20000 + Math.floor(Math.random() * 20000);
+const ports = { PORT: basePort, ACCOUNTS_PORT: basePort + 1, CONTACTS_PORT: basePort + 2, CALLS_PORT: basePort + 3, LOCATION_PORT: basePort + 4 };
+const portEnv = Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)]));
+const demo = generateDemoData();
+
+async function askMe(gatewayUrl: string) {
+  const user = demo.users[0]!;
+  const token = await mintDevToken({ sub: user.id, tenant: user.tenantId, role: 'ADMIN' });
+  return postGraphQL(gatewayUrl, { query: '{ me { name contacts(first: 1) { totalCount } calls(first: 1) { totalCount } lastLocation { recordedAt } } }' }, { authorization: `Bearer ${token}` });
+}
+
+let database: TestDatabase;
+beforeEach(async () => {
+  database = await createTestDatabase();
+});
+afterEach(() => database.drop());
+
+describe('entry points', () => {
+  it('`npm start` runs the whole stack in one process, seeds an empty database and prints the URLs', async () => {
+    const child = run('scripts/start.ts', [], { ...portEnv, DATABASE_URL: database.url });
+    const output = outputOf(child);
+    try {
+      expect(await waitForHealth(`http://127.0.0.1:${ports.PORT}/health`)).toBe(200);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(output()).toContain(`http://127.0.0.1:${ports.PORT}/graphql`);
+      expect(output()).toContain(`http://127.0.0.1:${ports.LOCATION_PORT}/graphql`);
+      const res = await askMe(`http://127.0.0.1:${ports.PORT}/graphql`);
+      expect(res.body.errors).toBeUndefined();
+      expect(res.body.data.me.name).toBe(demo.users[0]!.name);
+      expect(res.body.data.me.calls.totalCount).toBeGreaterThan(0);
+    } finally {
+      await stop(child);
+    }
+  });
+
+  it('each service also runs alone, one per process, as docker-compose runs them', async () => {
+    const env = { ...portEnv, DATABASE_URL: database.url };
+    const seed = run('scripts/seed.ts', [], env);
+    const seedOutput = outputOf(seed);
+    await new Promise((resolve) => seed.once('exit', resolve));
+    expect(seedOutput()).toMatch(/seeded in \d+ ms/);
+
+    const children = [
+      ...['accounts', 'contacts', 'calls', 'location'].map((name) => run('subgraphs/main.ts', [name], env)),
+      // A gateway deployed apart from its subgraphs is told where they are.
+      run('gateway/main.ts', [], {
+        ...env,
+        ACCOUNTS_URL: `http://127.0.0.1:${ports.ACCOUNTS_PORT}/graphql`,
+        CONTACTS_URL: `http://127.0.0.1:${ports.CONTACTS_PORT}/graphql`,
+        CALLS_URL: `http://127.0.0.1:${ports.CALLS_PORT}/graphql`,
+        LOCATION_URL: `http://127.0.0.1:${ports.LOCATION_PORT}/graphql`,
+      }),
+    ];
+    try {
+      expect(await waitForHealth(`http://127.0.0.1:${ports.PORT}/health`)).toBe(200);
+      const res = await askMe(`http://127.0.0.1:${ports.PORT}/graphql`);
+      expect(res.body.errors).toBeUndefined();
+      expect(res.body.data.me.lastLocation.recordedAt).toMatch(/^\d{4}-/);
+    } finally {
+      await Promise.all(children.map(stop));
+    }
+  });
+});
