@@ -22,6 +22,10 @@ const schema = z.object({
   INTERNAL_SIGNING_SECRET: z.string().min(32).default(DEV_INTERNAL_SECRET),
   BODY_LIMIT: z.string().default('1mb'),
   HEALTH_TIMEOUT_MS: z.coerce.number().int().positive().default(1500),
+  MAX_DEPTH: z.coerce.number().int().positive().default(12),
+  MAX_ALIASES: z.coerce.number().int().nonnegative().default(20),
+  MAX_COST: z.coerce.number().int().positive().default(10000),
+  MAX_OPERATIONS: z.coerce.number().int().positive().default(5),
 });
 
 export type JwtKeySource =
@@ -40,6 +44,7 @@ export interface GatewayConfig {
   internalSecret: string;
   bodyLimit: string;
   healthTimeoutMs: number;
+  limits: { maxDepth: number; maxAliases: number; maxCost: number; maxOperations: number };
 }
 
 export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
@@ -73,5 +78,6 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     internalSecret: parsed.INTERNAL_SIGNING_SECRET,
     bodyLimit: parsed.BODY_LIMIT,
     healthTimeoutMs: parsed.HEALTH_TIMEOUT_MS,
+    limits: { maxDepth: parsed.MAX_DEPTH, maxAliases: parsed.MAX_ALIASES, maxCost: parsed.MAX_COST, maxOperations: parsed.MAX_OPERATIONS },
   };
 }

@@ -9,7 +9,6 @@ const PASS_THROUGH = new Set<string>([
   ...Object.values(ErrorCode).filter((c) => c !== ErrorCode.INTERNAL_SERVER_ERROR),
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
-  'BAD_REQUEST',
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'OPERATION_RESOLUTION_FAILURE',
@@ -31,7 +30,7 @@ export function formatGatewayError(formatted: GraphQLFormattedError, _error: unk
   }
   if (UNREACHABLE.test(formatted.message)) {
     log.error({ requestId, code, path: formatted.path }, 'subgraph unreachable');
-    return { ...base, message: 'A backing service is unavailable; try again shortly', extensions: { code: 'SERVICE_UNAVAILABLE', requestId } };
+    return { ...base, message: 'A backing service is unavailable; try again shortly', extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, requestId } };
   }
   log.error({ requestId, code, path: formatted.path }, 'unexpected error');
   return { ...base, message: 'Internal server error', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, requestId } };

@@ -4,17 +4,18 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
-import { badUserInput } from '../platform/errors';
 import { listen, once, type RunningServer } from '../platform/http';
+import { httpErrorHandler, operationsPerRequest } from '../platform/http-errors';
 import { childLogger } from '../platform/logger';
 import { currentRequestId, requestIdMiddleware } from '../platform/request-id';
 import { ContextSigner } from '../privacy/signed-context';
-import { DEFAULT_PURPOSE, isPurpose } from '../privacy/vocabulary';
 import { Authenticator } from './auth';
+import { establishCaller } from './caller';
 import type { GatewayConfig } from './config';
 import type { GatewayContext } from './context';
 import { formatGatewayError } from './errors';
 import { healthHandler } from './health';
+import { operationLimits } from './limits';
 import { requireAuthentication } from './require-authentication';
 import { SignedContextDataSource } from './signed-data-source';
 
@@ -47,11 +48,17 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
 
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
-    introspection: !config.production,
+    // Introspection is refused by operationLimits (with its own code) when the config says so.
+    introspection: true,
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
     formatError: (formatted, error) => formatGatewayError(formatted, error, currentRequestId()),
-    plugins: [ApolloServerPluginLandingPageDisabled(), requireAuthentication],
+    allowBatchedHttpRequests: config.limits.maxOperations > 1,
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      requireAuthentication,
+      operationLimits({ ...config.limits, introspection: !config.production }),
+    ],
   });
   await apollo.start();
 
@@ -69,17 +76,18 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
   app.use(
     '/graphql',
     express.json({ limit: config.bodyLimit }),
+    operationsPerRequest(config.limits.maxOperations),
     expressMiddleware(apollo, {
       context: async ({ req }): Promise<GatewayContext> => {
         const requestId = currentRequestId() ?? 'unknown';
         const identity = await authenticator.authenticate(req.header('authorization'));
         if (!identity) return { requestId };
-        const purpose = req.header('x-purpose') ?? DEFAULT_PURPOSE;
-        if (!isPurpose(purpose)) throw badUserInput('Header "x-purpose" names an unknown purpose');
-        return { requestId, caller: { ...identity, purpose, requestId } };
+        return { requestId, caller: establishCaller(identity, req.header('x-purpose'), requestId) };
       },
     }),
   );
+
+  app.use(httpErrorHandler);
 
   const running = await listen(app, config.host, config.port, '/graphql');
   log.info({ url: running.url, subgraphs: urls }, 'gateway listening');

@@ -3,10 +3,20 @@ import { GraphQLError } from 'graphql';
 /** The error codes clients can rely on; every refusal names one of them in `extensions.code`. */
 export const ErrorCode = {
   BAD_USER_INPUT: 'BAD_USER_INPUT',
+  BAD_REQUEST: 'BAD_REQUEST',
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   FORBIDDEN: 'FORBIDDEN',
+  PARTNER_NOT_INSTALLED: 'PARTNER_NOT_INSTALLED',
+  PURPOSE_NOT_ALLOWED: 'PURPOSE_NOT_ALLOWED',
   NOT_FOUND: 'NOT_FOUND',
+  QUERY_TOO_DEEP: 'QUERY_TOO_DEEP',
+  QUERY_TOO_COSTLY: 'QUERY_TOO_COSTLY',
+  TOO_MANY_ALIASES: 'TOO_MANY_ALIASES',
+  TOO_MANY_OPERATIONS: 'TOO_MANY_OPERATIONS',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  INTROSPECTION_DISABLED: 'INTROSPECTION_DISABLED',
   DATABASE_UNAVAILABLE: 'DATABASE_UNAVAILABLE',
+  SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -22,4 +32,9 @@ export function unauthenticated(message = 'Authentication required'): GraphQLErr
   return new GraphQLError(message, {
     extensions: { code: ErrorCode.UNAUTHENTICATED, http: { status: 401 } },
   });
+}
+
+/** The caller is known but may not do this; `code` says why (e.g. PARTNER_NOT_INSTALLED). */
+export function forbidden(message: string, code: string = ErrorCode.FORBIDDEN): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, http: { status: 403 } } });
 }

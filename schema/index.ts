@@ -2,6 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse, type DocumentNode } from 'graphql';
 
+/** Largest `first` any list accepts: part of the API contract. */
+export const MAX_PAGE_SIZE = 100;
+
 /** The SDL files are the contract: each subgraph serves its own, composition reads all of them. */
 export const SCHEMA_DIR = __dirname;
 export const DEFAULT_SUPERGRAPH_PATH = path.join(SCHEMA_DIR, 'supergraph.graphql');

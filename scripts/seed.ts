@@ -6,10 +6,9 @@
 import { parseArgs } from 'node:util';
 import { generateDemoData } from '../seed/generate';
 import { isEmpty, loadDemoData } from '../seed/load';
-import { openStores } from '../stack';
+import { closeStores, openStores } from '../stack';
 import { loadSubgraphConfig } from '../subgraphs/shared/config';
-import { resetDatabase } from '../subgraphs/shared/database';
-import { SUBGRAPH_NAMES } from '../subgraphs/shared/subgraph';
+import { resetDatabase } from '../platform/database';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { scale: { type: 'string', default: '1' }, reset: { type: 'boolean', default: false } } });
@@ -18,7 +17,7 @@ async function main(): Promise<void> {
   const { databaseUrl } = loadSubgraphConfig();
   const stores = await openStores(databaseUrl);
   if (values.reset) {
-    for (const name of [...SUBGRAPH_NAMES].reverse()) await resetDatabase(stores[name]);
+    for (const store of Object.values(stores)) await resetDatabase(store);
   }
   if (!(await isEmpty(stores.accounts))) {
     process.stdout.write('database already holds data: nothing to do (use --reset to start over)\n');
@@ -29,7 +28,7 @@ async function main(): Promise<void> {
     const counts = Object.entries(data).map(([kind, rows]) => `${kind}=${(rows as unknown[]).length}`);
     process.stdout.write(`seeded in ${Date.now() - started} ms: ${counts.join(' ')}\n`);
   }
-  for (const name of SUBGRAPH_NAMES) await stores[name].destroy();
+  await closeStores(stores);
 }
 
 main().catch((error: unknown) => {

@@ -2,6 +2,7 @@ import type { TeamRow, TenantRow, UserRow } from '../subgraphs/accounts/entities
 import type { CallDisposition, CallLogRow } from '../subgraphs/calls/entities';
 import type { ContactRow, ContactStage, LeadSource } from '../subgraphs/contacts/entities';
 import type { GeofenceRow, LocationPingRow } from '../subgraphs/location/entities';
+import type { PartnerAppRow, PartnerInstallationRow } from '../privacy/store/entities';
 import { Random } from './random';
 import { COMPANY_KINDS, COMPANY_WORDS, INDIA, TITLES, UNITED_STATES, type Region } from './vocabulary';
 
@@ -13,7 +14,15 @@ export interface DemoData {
   callLogs: CallLogRow[];
   locationPings: LocationPingRow[];
   geofences: GeofenceRow[];
+  partnerApps: PartnerAppRow[];
+  partnerInstallations: PartnerInstallationRow[];
 }
+
+/** Two registered partner apps; the first demo tenant has installed both, the second neither. */
+export const DEMO_PARTNER_APPS: readonly PartnerAppRow[] = [
+  { clientId: 'maps-app', name: 'RouteMaps', kind: 'MAPPING', allowedScopes: 'locations.coarse', createdAt: new Date('2026-01-15T00:00:00.000Z') },
+  { clientId: 'marketplace-dialer', name: 'Marketplace Dialer', kind: 'INTEGRATION', allowedScopes: 'profile,contacts.pseudonymous', createdAt: new Date('2026-02-01T00:00:00.000Z') },
+];
 
 export interface DemoTenantSpec {
   slug: string;
@@ -74,7 +83,17 @@ export function generateDemoData(options: { seed?: string; scale?: number } = {}
   const seed = options.seed ?? 'crm-demo';
   const scale = options.scale ?? 1;
   if (!(scale > 0)) throw new Error('scale must be positive');
-  const data: DemoData = { tenants: [], teams: [], users: [], contacts: [], callLogs: [], locationPings: [], geofences: [] };
+  const data: DemoData = {
+    tenants: [],
+    teams: [],
+    users: [],
+    contacts: [],
+    callLogs: [],
+    locationPings: [],
+    geofences: [],
+    partnerApps: DEMO_PARTNER_APPS.map((app) => ({ ...app })),
+    partnerInstallations: [],
+  };
 
   for (const spec of DEMO_TENANTS) {
     const ids = new Random(`${seed}:${spec.slug}:ids`);
@@ -107,6 +126,20 @@ export function generateDemoData(options: { seed?: string; scale?: number } = {}
       });
     }
     data.users.push(...users);
+
+    if (spec === DEMO_TENANTS[0]) {
+      for (const app of DEMO_PARTNER_APPS) {
+        data.partnerInstallations.push({
+          id: ids.uuid(),
+          tenantId: tenant.id,
+          clientId: app.clientId,
+          scopes: app.allowedScopes,
+          installedBy: users[0]!.id,
+          installedAt: new Date(SEED_NOW.getTime() - 60 * DAY),
+          uninstalledAt: null,
+        });
+      }
+    }
 
     const leads = new Random(`${seed}:${spec.slug}:contacts`);
     const contacts: ContactRow[] = [];

@@ -3,6 +3,7 @@ import { TeamEntity, TenantEntity, UserEntity } from '../subgraphs/accounts/enti
 import { CallLogEntity } from '../subgraphs/calls/entities';
 import { ContactEntity } from '../subgraphs/contacts/entities';
 import { GeofenceEntity, LocationPingEntity } from '../subgraphs/location/entities';
+import { PartnerAppEntity, PartnerInstallationEntity } from '../privacy/store/entities';
 import type { SubgraphName } from '../subgraphs/shared/subgraph';
 import type { DemoData } from './generate';
 
@@ -19,8 +20,12 @@ export async function isEmpty(accounts: DataSource): Promise<boolean> {
   return (await accounts.getRepository(TenantEntity).count()) === 0;
 }
 
-/** Writes the demo data into each subgraph's own store, each in one transaction. */
-export async function loadDemoData(stores: Record<SubgraphName, DataSource>, data: DemoData): Promise<void> {
+/** Writes the demo data into each subgraph's own store and the privacy store, each in one transaction. */
+export async function loadDemoData(stores: Record<SubgraphName | 'privacy', DataSource>, data: DemoData): Promise<void> {
+  await stores.privacy.transaction(async (tx) => {
+    await insertAll(tx, PartnerAppEntity, data.partnerApps);
+    await insertAll(tx, PartnerInstallationEntity, data.partnerInstallations);
+  });
   await stores.accounts.transaction(async (tx) => {
     await insertAll(tx, TenantEntity, data.tenants);
     await insertAll(tx, TeamEntity, data.teams);

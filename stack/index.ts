@@ -7,7 +7,8 @@ import { generateDemoData } from '../seed/generate';
 import { isEmpty, loadDemoData } from '../seed/load';
 import { SUBGRAPHS } from '../subgraphs';
 import { loadSubgraphConfig, type SubgraphConfig } from '../subgraphs/shared/config';
-import { openDatabase } from '../subgraphs/shared/database';
+import { openDatabase } from '../platform/database';
+import { PRIVACY_STORE } from '../privacy/store';
 import { startSubgraph, type RunningSubgraph } from '../subgraphs/shared/server';
 import { SUBGRAPH_NAMES, type SubgraphName } from '../subgraphs/shared/subgraph';
 
@@ -24,15 +25,21 @@ export interface StackOptions {
 export interface Stack {
   gateway: RunningServer;
   subgraphs: Record<SubgraphName, RunningSubgraph>;
-  stores: Record<SubgraphName, DataSource>;
+  stores: Stores;
   close(): Promise<void>;
 }
 
-/** Opens every subgraph's store (migrating it), optionally seeding a fresh one. */
-export async function openStores(databaseUrl: string): Promise<Record<SubgraphName, DataSource>> {
-  const stores = {} as Record<SubgraphName, DataSource>;
+export type Stores = Record<SubgraphName | 'privacy', DataSource>;
+
+/** Opens every subgraph's store and the shared privacy store, migrating each. */
+export async function openStores(databaseUrl: string): Promise<Stores> {
+  const stores = { privacy: await openDatabase(PRIVACY_STORE, databaseUrl) } as Stores;
   for (const name of SUBGRAPH_NAMES) stores[name] = await openDatabase(SUBGRAPHS[name].database, databaseUrl);
   return stores;
+}
+
+export async function closeStores(stores: Stores): Promise<void> {
+  for (const store of Object.values(stores)) if (store.isInitialized) await store.destroy();
 }
 
 /**
@@ -53,6 +60,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       host: subgraphConfig.host,
       port: subgraphConfig.ports[name],
       dataSource: stores[name],
+      privacyStore: stores.privacy,
       internalSecret: subgraphConfig.internalSecret,
       introspection: subgraphConfig.introspection,
       bodyLimit: subgraphConfig.bodyLimit,
@@ -75,7 +83,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     close: async () => {
       await gateway.close();
       for (const name of SUBGRAPH_NAMES) await subgraphs[name].close();
-      for (const name of SUBGRAPH_NAMES) await stores[name].destroy();
+      await closeStores(stores);
     },
   };
 }

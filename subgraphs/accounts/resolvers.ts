@@ -6,6 +6,7 @@ import { connectionResolvers, parseWindow, toConnection, type WindowArgs } from 
 import { DateTime } from '../shared/scalars';
 import { UserEntity, type TeamRow, type TenantRow, type UserRow } from './entities';
 import { USER_ORDER, type AccountLoaders } from './loaders';
+import { partnerResolvers } from './partners';
 
 type Context = SubgraphContext<AccountLoaders>;
 type Reference = { id?: unknown };
@@ -15,6 +16,12 @@ const userCursor = (user: UserRow): [string, string] => [user.name, user.id];
 export const accountResolvers: GraphQLResolverMap<Context> = {
   DateTime,
   Query: {
+    ...(partnerResolvers.Query as object),
+    caller: (_: unknown, __: unknown, { caller, loaders }: Context) => ({
+      ...caller,
+      user: () => loaders.user.load(caller.userId),
+      tenant: () => loaders.tenant.load(caller.tenantId),
+    }),
     me: (_: unknown, __: unknown, { caller, loaders }: Context) => loaders.user.load(caller.userId),
     user: (_: unknown, args: { id: unknown }, { loaders }: Context) => loaders.user.load(parseId(args.id)),
     users: async (_: unknown, args: WindowArgs, { scope }: Context) => {
@@ -42,4 +49,7 @@ export const accountResolvers: GraphQLResolverMap<Context> = {
     teams: (_tenant: TenantRow, _: unknown, { loaders }: Context) => loaders.teamsOfTenant.load(),
   },
   UserConnection: connectionResolvers,
+  Mutation: partnerResolvers.Mutation!,
+  PartnerApp: partnerResolvers.PartnerApp!,
+  PartnerInstallation: partnerResolvers.PartnerInstallation!,
 };

@@ -1,5 +1,5 @@
 import { EntitySchema } from 'typeorm';
-import { dateColumn, idColumn, refColumn, textColumn } from '../shared/columns';
+import { dateColumn, idColumn, refColumn, textColumn } from '../../platform/columns';
 
 export type CallDirection = 'INBOUND' | 'OUTBOUND';
 export type CallDisposition = 'CONNECTED' | 'NO_ANSWER' | 'BUSY' | 'VOICEMAIL' | 'FAILED';

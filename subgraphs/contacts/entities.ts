@@ -1,5 +1,5 @@
 import { EntitySchema } from 'typeorm';
-import { dateColumn, idColumn, refColumn, textColumn } from '../shared/columns';
+import { dateColumn, idColumn, refColumn, textColumn } from '../../platform/columns';
 
 export type LeadSource = 'WEBSITE' | 'ADS' | 'REFERRAL' | 'CALL_LOG' | 'PARTNER' | 'IMPORT';
 export type ContactStage = 'LEAD' | 'QUALIFIED' | 'CUSTOMER' | 'CHURNED';

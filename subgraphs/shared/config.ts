@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DEV_INTERNAL_SECRET, parseEnv, port } from '../../platform/env';
-import { DEFAULT_DATABASE_URL } from './database';
+import { DEFAULT_DATABASE_URL } from '../../platform/database';
 import type { SubgraphName } from './subgraph';
 
 export const DEFAULT_SUBGRAPH_PORTS: Record<SubgraphName, number> = {

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { badUserInput } from '../../platform/errors';
+import { MAX_PAGE_SIZE } from '../../schema';
 
-export const MAX_PAGE_SIZE = 100;
+export { MAX_PAGE_SIZE };
 
 export interface PageInfo {
   hasNextPage: boolean;

@@ -5,11 +5,14 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import express from 'express';
 import type { DataSource } from 'typeorm';
-import { unauthenticated } from '../../platform/errors';
+import { ErrorCode, forbidden, unauthenticated } from '../../platform/errors';
+import type { Caller } from '../../privacy/caller';
+import { PartnerRegistry, splitScopes } from '../../privacy/store/partners';
 import { listen, once, type RunningServer } from '../../platform/http';
+import { httpErrorHandler } from '../../platform/http-errors';
 import { childLogger } from '../../platform/logger';
 import { CONTEXT_HEADER, ContextVerifier, InvalidContextError } from '../../privacy/signed-context';
-import type { SubgraphContext } from './context';
+import type { PrivacyServices, SubgraphContext } from './context';
 import { formatSubgraphError } from './errors';
 import type { SubgraphModule } from './subgraph';
 import { TenantScope } from './tenant-scope';
@@ -18,10 +21,19 @@ export interface SubgraphServerOptions {
   host: string;
   port: number;
   dataSource: DataSource;
+  /** The shared privacy store (partner installations, consents, audit). */
+  privacyStore: DataSource;
   /** Secret shared with the gateway for the signed per-request context. */
   internalSecret: string;
   introspection: boolean;
   bodyLimit: string;
+}
+
+/** A partner app reaches a tenant only while that tenant has it installed; checked on every request. */
+async function installedScopes(privacy: PrivacyServices, caller: Caller): Promise<string[]> {
+  const installation = caller.partnerClientId ? await privacy.partners.activeInstallation(caller.tenantId, caller.partnerClientId) : null;
+  if (!installation) throw forbidden('This partner app is not installed for this tenant', ErrorCode.PARTNER_NOT_INSTALLED);
+  return splitScopes(installation.scopes);
 }
 
 export interface RunningSubgraph extends RunningServer {
@@ -35,6 +47,7 @@ export interface RunningSubgraph extends RunningServer {
 export async function startSubgraph<L>(module: SubgraphModule<L>, options: SubgraphServerOptions): Promise<RunningSubgraph> {
   const log = childLogger(module.name);
   const verifier = new ContextVerifier(options.internalSecret, module.name);
+  const privacy: PrivacyServices = { partners: new PartnerRegistry(options.privacyStore) };
   const apollo = new ApolloServer<SubgraphContext<L>>({
     schema: buildSubgraphSchema({ typeDefs: module.typeDefs, resolvers: module.resolvers as GraphQLResolverMap<unknown> }),
     introspection: options.introspection,
@@ -60,10 +73,9 @@ export async function startSubgraph<L>(module: SubgraphModule<L>, options: Subgr
     express.json({ limit: options.bodyLimit }),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
+        let caller: Caller;
         try {
-          const caller = await verifier.verify(req.header(CONTEXT_HEADER));
-          const scope = new TenantScope(options.dataSource, caller.tenantId);
-          return { caller, scope, loaders: module.createLoaders(scope) };
+          caller = await verifier.verify(req.header(CONTEXT_HEADER));
         } catch (error) {
           if (error instanceof InvalidContextError) {
             log.warn({ reason: error.message }, 'refused call without a valid gateway context');
@@ -71,9 +83,14 @@ export async function startSubgraph<L>(module: SubgraphModule<L>, options: Subgr
           }
           throw error;
         }
+        const partnerScopes = caller.role === 'PARTNER' ? await installedScopes(privacy, caller) : [];
+        const scope = new TenantScope(options.dataSource, caller.tenantId);
+        return { caller, partnerScopes, scope, loaders: module.createLoaders(scope), privacy };
       },
     }),
   );
+
+  app.use(httpErrorHandler);
 
   const running = await listen(app, options.host, options.port, '/graphql');
   log.info({ url: running.url }, 'subgraph listening');

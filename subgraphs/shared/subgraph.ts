@@ -1,7 +1,7 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { DocumentNode } from 'graphql';
 import type { SubgraphContext } from './context';
-import type { DataSourceSpec } from './database';
+import type { DataSourceSpec } from '../../platform/database';
 import type { TenantScope } from './tenant-scope';
 
 /**

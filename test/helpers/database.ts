@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import mysql from 'mysql2/promise';
-import { parseDatabaseUrl } from '../../subgraphs/shared/database';
+import { parseDatabaseUrl } from '../../platform/database';
 
 export interface TestDatabase {
   url: string;

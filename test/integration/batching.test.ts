@@ -1,4 +1,4 @@
-import { sqlStatistics } from '../../subgraphs/shared/database';
+import { sqlStatistics } from '../../platform/database';
 import { startTestStack, type TestStack } from '../helpers/stack';
 
 let t: TestStack;

@@ -1,9 +1,21 @@
+import fs from 'node:fs';
+import { Kind, parse, type ObjectTypeDefinitionNode } from 'graphql';
 import { DEV_INTERNAL_SECRET } from '../../platform/env';
 import { CONTEXT_HEADER, ContextSigner } from '../../privacy/signed-context';
+import { DEFAULT_SUPERGRAPH_PATH } from '../../schema';
+import type { SubgraphName } from '../../subgraphs/shared/subgraph';
 import { postGraphQL, startTestStack, type TestStack } from '../helpers/stack';
 
+/**
+ * Every root field and every entity type of every subgraph is tried by a caller of tenant A
+ * against tenant B's data. The lists below are checked against the supergraph, so a new root
+ * field or entity cannot be added without a case here.
+ */
 let t: TestStack;
 let tokenA: string;
+const A = () => t.demo.tenants[0]!.id;
+const B = () => t.demo.tenants[1]!.id;
+const ofB = <T extends { tenantId: string }>(rows: T[]) => rows.find((r) => r.tenantId === B())!;
 
 beforeAll(async () => {
   t = await startTestStack();
@@ -11,80 +23,123 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-describe('tenant isolation', () => {
-  it('never returns another tenant’s rows by id', async () => {
-    const b = t.demo.tenants[1]!.id;
-    const user = t.demo.users.find((u) => u.tenantId === b)!;
-    const contact = t.demo.contacts.find((c) => c.tenantId === b)!;
-    const call = t.demo.callLogs.find((c) => c.tenantId === b)!;
-    const res = await t.query('query($u: ID!, $c: ID!, $l: ID!) { user(id: $u) { id } contact(id: $c) { id } callLog(id: $l) { id } }', {
-      token: tokenA,
-      variables: { u: user.id, c: contact.id, l: call.id },
-    });
-    expect(res.body.errors).toBeUndefined();
-    expect(res.body.data).toEqual({ user: null, contact: null, callLog: null });
-  });
+const ask = async (query: string, variables?: Record<string, unknown>) => {
+  const res = await t.query(query, { token: tokenA, variables });
+  expect(res.body.errors).toBeUndefined();
+  return res.body.data;
+};
+const idsOfB = () => new Set([...t.demo.users, ...t.demo.contacts, ...t.demo.callLogs, ...t.demo.geofences, ...t.demo.teams].filter((r) => r.tenantId === B()).map((r) => r.id));
 
-  it('never lists, searches or looks up by phone across tenants', async () => {
-    const b = t.demo.tenants[1]!.id;
-    const contactB = t.demo.contacts.find((c) => c.tenantId === b && c.phone)!;
-    const res = await t.query(
-      'query($q: String, $p: String!) { contacts(first: 100, search: $q) { totalCount } byPhone: contactByPhone(phone: $p) { id } users(first: 100) { nodes { id } } geofences(first: 100) { nodes { id } } }',
-      { token: tokenA, variables: { q: contactB.name, p: contactB.phone } },
-    );
-    const aContactsNamedSo = t.demo.contacts.filter((c) => c.tenantId !== b && c.name.includes(contactB.name)).length;
-    expect(res.body.data.contacts.totalCount).toBe(aContactsNamedSo);
-    expect(res.body.data.byPhone).toBeNull();
-    const tenantBIds = new Set([...t.demo.users, ...t.demo.geofences].filter((r) => r.tenantId === b).map((r) => r.id));
-    for (const node of [...res.body.data.users.nodes, ...res.body.data.geofences.nodes]) expect(tenantBIds.has(node.id)).toBe(false);
-  });
+const ROOT_FIELD_CASES: Record<string, () => Promise<void>> = {
+  caller: async () => expect((await ask('{ caller { tenant { id } } }')).caller.tenant.id).toBe(A()),
+  me: async () => expect((await ask('{ me { tenant { id } } }')).me.tenant.id).toBe(A()),
+  tenant: async () => expect((await ask('{ tenant { id teams { id } } }')).tenant.teams.every((team: { id: string }) => !idsOfB().has(team.id))).toBe(true),
+  user: async () => expect((await ask('query($id: ID!) { user(id: $id) { id } }', { id: ofB(t.demo.users).id })).user).toBeNull(),
+  users: async () => {
+    const nodes = (await ask('{ users(first: 100) { nodes { id } } }')).users.nodes;
+    expect(nodes.length).toBeGreaterThan(0);
+    expect(nodes.some((n: { id: string }) => idsOfB().has(n.id))).toBe(false);
+  },
+  partnerApps: async () => {
+    // Tenant B has installed nothing; A's view never shows B's installations (and vice versa).
+    const tokenB = await t.tokenFor('ADMIN', { tenant: 1 });
+    const res = await t.query('{ partnerApps { installation { clientId } } }', { token: tokenB });
+    expect(res.body.data.partnerApps.every((a: { installation: unknown }) => a.installation === null)).toBe(true);
+  },
+  contact: async () => expect((await ask('query($id: ID!) { contact(id: $id) { id } }', { id: ofB(t.demo.contacts).id })).contact).toBeNull(),
+  contacts: async () => {
+    const contactB = ofB(t.demo.contacts);
+    const found = (await ask('query($q: String) { contacts(first: 100, search: $q) { nodes { id } } }', { q: contactB.name })).contacts.nodes;
+    expect(found.some((n: { id: string }) => idsOfB().has(n.id))).toBe(false);
+  },
+  contactByPhone: async () => {
+    const contactB = t.demo.contacts.find((c) => c.tenantId === B() && c.phone)!;
+    expect((await ask('query($p: String!) { contactByPhone(phone: $p) { id } }', { p: contactB.phone })).contactByPhone).toBeNull();
+  },
+  callLog: async () => expect((await ask('query($id: ID!) { callLog(id: $id) { id } }', { id: ofB(t.demo.callLogs).id })).callLog).toBeNull(),
+  geofences: async () => {
+    const nodes = (await ask('{ geofences(first: 100) { nodes { id } } }')).geofences.nodes;
+    expect(nodes.length).toBeGreaterThan(0);
+    expect(nodes.some((n: { id: string }) => idsOfB().has(n.id))).toBe(false);
+  },
+};
 
-  it('resolves no foreign-tenant entity through _entities in any subgraph', async () => {
-    const a = t.demo.tenants[0]!;
-    const b = t.demo.tenants[1]!.id;
-    const caller = { userId: t.demo.users[0]!.id, tenantId: a.id, role: 'ADMIN' as const, purpose: 'SERVICE' as const, requestId: 'iso' };
-    const signer = new ContextSigner(DEV_INTERNAL_SECRET);
-    const foreign = {
-      user: t.demo.users.find((u) => u.tenantId === b)!.id,
-      contact: t.demo.contacts.find((c) => c.tenantId === b)!.id,
-      call: t.demo.callLogs.find((c) => c.tenantId === b)!.id,
-      fence: t.demo.geofences.find((g) => g.tenantId === b)!.id,
-      team: t.demo.teams.find((g) => g.tenantId === b)!.id,
-    };
-    const cases: [string, string, string][] = [
-      ['accounts', `{ _entities(representations: [{ __typename: "User", id: "${foreign.user}" }, { __typename: "Team", id: "${foreign.team}" }, { __typename: "Tenant", id: "${b}" }]) { ... on User { id name } ... on Team { id } ... on Tenant { id } } }`, 'accounts'],
-      ['contacts', `{ _entities(representations: [{ __typename: "Contact", id: "${foreign.contact}" }]) { ... on Contact { id name } } }`, 'contacts'],
-      ['contacts', `{ _entities(representations: [{ __typename: "User", id: "${foreign.user}" }]) { ... on User { contacts(first: 5) { totalCount nodes { id } } } } }`, 'owned contacts'],
-      ['calls', `{ _entities(representations: [{ __typename: "CallLog", id: "${foreign.call}" }]) { ... on CallLog { id notes } } }`, 'calls'],
-      ['calls', `{ _entities(representations: [{ __typename: "Contact", id: "${foreign.contact}" }]) { ... on Contact { calls(first: 5) { totalCount } lastCall { id } } } }`, 'contact calls'],
-      ['location', `{ _entities(representations: [{ __typename: "Geofence", id: "${foreign.fence}" }]) { ... on Geofence { id name } } }`, 'geofences'],
-      ['location', `{ _entities(representations: [{ __typename: "User", id: "${foreign.user}" }]) { ... on User { lastLocation { latitude } locations(first: 5) { totalCount } } } }`, 'locations'],
-    ];
-    for (const [subgraph, query, label] of cases) {
-      const context = await signer.sign(caller, subgraph);
-      const res = await postGraphQL(t.stack.subgraphs[subgraph as 'accounts'].url, { query }, { [CONTEXT_HEADER]: context });
-      expect({ label, errors: res.body.errors }).toEqual({ label, errors: undefined });
-      for (const entity of res.body.data._entities) {
-        if (entity === null) continue;
-        // Stubs the subgraph extends resolve, but carry nothing of the other tenant.
-        expect({ label, entity }).toEqual({
-          label,
-          entity: expect.objectContaining(
-            entity.contacts ? { contacts: { totalCount: 0, nodes: [] } } : entity.calls ? { calls: { totalCount: 0 }, lastCall: null } : { lastLocation: null, locations: { totalCount: 0 } },
-          ),
-        });
+/** `_entities` straight at each subgraph (as the gateway would send it), with tenant A's signed context. */
+const ENTITY_CASES: Record<string, { subgraph: SubgraphName; query: () => string; expectEmpty: (entity: any) => void }> = {
+  'accounts:User': { subgraph: 'accounts', query: () => rep('User', ofB(t.demo.users).id, '... on User { id name email }'), expectEmpty: (e) => expect(e).toBeNull() },
+  'accounts:Team': { subgraph: 'accounts', query: () => rep('Team', ofB(t.demo.teams).id, '... on Team { id name }'), expectEmpty: (e) => expect(e).toBeNull() },
+  'accounts:Tenant': { subgraph: 'accounts', query: () => rep('Tenant', B(), '... on Tenant { id name }'), expectEmpty: (e) => expect(e).toBeNull() },
+  'contacts:Contact': { subgraph: 'contacts', query: () => rep('Contact', ofB(t.demo.contacts).id, '... on Contact { id name phone }'), expectEmpty: (e) => expect(e).toBeNull() },
+  'contacts:User': {
+    subgraph: 'contacts',
+    query: () => rep('User', ofB(t.demo.users).id, '... on User { contacts(first: 5) { totalCount nodes { id } } }'),
+    expectEmpty: (e) => expect(e?.contacts ?? { totalCount: 0, nodes: [] }).toEqual({ totalCount: 0, nodes: [] }),
+  },
+  'calls:CallLog': { subgraph: 'calls', query: () => rep('CallLog', ofB(t.demo.callLogs).id, '... on CallLog { id notes }'), expectEmpty: (e) => expect(e).toBeNull() },
+  'calls:Contact': {
+    subgraph: 'calls',
+    query: () => rep('Contact', ofB(t.demo.contacts).id, '... on Contact { calls(first: 5) { totalCount } lastCall { id } }'),
+    expectEmpty: (e) => expect(e === null || (e.calls.totalCount === 0 && e.lastCall === null)).toBe(true),
+  },
+  'calls:User': {
+    subgraph: 'calls',
+    query: () => rep('User', ofB(t.demo.users).id, '... on User { calls(first: 5) { totalCount nodes { id } } }'),
+    expectEmpty: (e) => expect(e === null || e.calls.totalCount === 0).toBe(true),
+  },
+  'location:Geofence': { subgraph: 'location', query: () => rep('Geofence', ofB(t.demo.geofences).id, '... on Geofence { id name latitude }'), expectEmpty: (e) => expect(e).toBeNull() },
+  'location:User': {
+    subgraph: 'location',
+    query: () => rep('User', ofB(t.demo.users).id, '... on User { lastLocation { latitude } locations(first: 5) { totalCount } }'),
+    expectEmpty: (e) => expect(e === null || (e.lastLocation === null && e.locations.totalCount === 0)).toBe(true),
+  },
+};
+
+function rep(typename: string, id: string, selection: string): string {
+  return `{ _entities(representations: [{ __typename: "${typename}", id: "${id}" }]) { ${selection} } }`;
+}
+
+/** Root fields and (subgraph, entity type) pairs declared in the supergraph. */
+function supergraphSurface(): { rootFields: string[]; entities: string[] } {
+  const doc = parse(fs.readFileSync(DEFAULT_SUPERGRAPH_PATH, 'utf8'));
+  const types = doc.definitions.filter((d): d is ObjectTypeDefinitionNode => d.kind === Kind.OBJECT_TYPE_DEFINITION);
+  const rootFields = types.find((d) => d.name.value === 'Query')!.fields!.map((f) => f.name.value);
+  const entities: string[] = [];
+  for (const type of types) {
+    for (const directive of type.directives ?? []) {
+      const args = Object.fromEntries((directive.arguments ?? []).map((a) => [a.name.value, a.value]));
+      const resolvable = args.resolvable?.kind !== Kind.BOOLEAN || args.resolvable.value;
+      if (directive.name.value === 'join__type' && args.key && resolvable && args.graph?.kind === Kind.ENUM) {
+        entities.push(`${args.graph.value.toLowerCase()}:${type.name.value}`);
       }
     }
+  }
+  return { rootFields, entities };
+}
+
+describe('tenant isolation', () => {
+  it('has a case for every root field and every resolvable entity of the supergraph', () => {
+    const surface = supergraphSurface();
+    expect(Object.keys(ROOT_FIELD_CASES).sort()).toEqual(surface.rootFields.sort());
+    expect(Object.keys(ENTITY_CASES).sort()).toEqual(surface.entities.sort());
   });
 
-  it('a cursor from one tenant pages only the caller’s rows', async () => {
+  it.each(Object.keys(ROOT_FIELD_CASES))('Query.%s shows tenant A nothing of tenant B', async (field) => {
+    await ROOT_FIELD_CASES[field]!();
+  });
+
+  it.each(Object.keys(ENTITY_CASES))('_entities %s resolves nothing of tenant B', async (key) => {
+    const { subgraph, query, expectEmpty } = ENTITY_CASES[key]!;
+    const user = t.demo.users[0]!;
+    const context = await new ContextSigner(DEV_INTERNAL_SECRET).sign({ userId: user.id, tenantId: A(), role: 'ADMIN', purpose: 'SERVICE', requestId: 'isolation' }, subgraph);
+    const res = await postGraphQL(t.stack.subgraphs[subgraph].url, { query: query() }, { [CONTEXT_HEADER]: context });
+    expect(res.body.errors).toBeUndefined();
+    expectEmpty(res.body.data._entities[0]);
+  });
+
+  it('a cursor taken in tenant B pages only tenant A’s rows', async () => {
     const tokenB = await t.tokenFor('ADMIN', { tenant: 1 });
     const pageB = await t.query('{ users(first: 2) { pageInfo { endCursor } } }', { token: tokenB });
-    const res = await t.query('query($after: String) { users(first: 100, after: $after) { nodes { id } } }', {
-      token: tokenA,
-      variables: { after: pageB.body.data.users.pageInfo.endCursor },
-    });
-    const tenantA = new Set(t.demo.users.filter((u) => u.tenantId === t.demo.tenants[0]!.id).map((u) => u.id));
-    expect(res.body.data.users.nodes.every((n: { id: string }) => tenantA.has(n.id))).toBe(true);
+    const nodes = (await ask('query($after: String) { users(first: 100, after: $after) { nodes { id } } }', { after: pageB.body.data.users.pageInfo.endCursor })).users.nodes;
+    expect(nodes.some((n: { id: string }) => idsOfB().has(n.id))).toBe(false);
   });
 });

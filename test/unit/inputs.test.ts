@@ -2,7 +2,7 @@ import { GraphQLError } from 'graphql';
 import { isId, parseId } from '../../subgraphs/shared/ids';
 import { parsePhone } from '../../subgraphs/shared/phone';
 import { DateTime } from '../../subgraphs/shared/scalars';
-import { parseDatabaseUrl } from '../../subgraphs/shared/database';
+import { parseDatabaseUrl } from '../../platform/database';
 
 const thrown = (fn: () => unknown): GraphQLError => {
   try {

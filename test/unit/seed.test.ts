@@ -28,7 +28,7 @@ describe('demo data', () => {
       expect(Math.abs(ping.latitude)).toBeLessThanOrEqual(90);
       expect(Math.abs(ping.longitude)).toBeLessThanOrEqual(180);
     }
-    const ids = Object.values(data).flatMap((rows: { id: string }[]) => rows.map((r) => r.id));
+    const ids = Object.values(data).flatMap((rows: { id?: string }[]) => rows.map((r) => r.id).filter(Boolean));
     expect(new Set(ids).size).toBe(ids.length);
   });
 

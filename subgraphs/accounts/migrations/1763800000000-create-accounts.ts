@@ -1,5 +1,5 @@
 import { Table, TableForeignKey, type MigrationInterface, type QueryRunner } from 'typeorm';
-import { tableDate, tableId, tableRef, tableText } from '../../shared/columns';
+import { tableDate, tableId, tableRef, tableText } from '../../../platform/columns';
 
 export class CreateAccounts1763800000000 implements MigrationInterface {
   name = 'CreateAccounts1763800000000';

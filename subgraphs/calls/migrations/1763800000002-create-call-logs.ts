@@ -1,5 +1,5 @@
 import { Table, type MigrationInterface, type QueryRunner } from 'typeorm';
-import { tableDate, tableId, tableRef, tableText } from '../../shared/columns';
+import { tableDate, tableId, tableRef, tableText } from '../../../platform/columns';
 
 export class CreateCallLogs1763800000002 implements MigrationInterface {
   name = 'CreateCallLogs1763800000002';

@@ -1,5 +1,5 @@
 import { Table, type MigrationInterface, type QueryRunner } from 'typeorm';
-import { tableDate, tableId, tableRef, tableText } from '../../shared/columns';
+import { tableDate, tableId, tableRef, tableText } from '../../../platform/columns';
 
 export class CreateContacts1763800000001 implements MigrationInterface {
   name = 'CreateContacts1763800000001';

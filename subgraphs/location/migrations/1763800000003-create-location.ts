@@ -1,5 +1,5 @@
 import { Table, type MigrationInterface, type QueryRunner } from 'typeorm';
-import { tableDate, tableId, tableRef, tableText } from '../../shared/columns';
+import { tableDate, tableId, tableRef, tableText } from '../../../platform/columns';
 
 export class CreateLocation1763800000003 implements MigrationInterface {
   name = 'CreateLocation1763800000003';

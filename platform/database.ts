@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DataSource, type DataSourceOptions, type EntitySchema, type Logger as OrmLogger, type MixedList } from 'typeorm';
-import { childLogger } from '../../platform/logger';
+import { childLogger } from './logger';
 
 const log = childLogger('database');
 
