@@ -1,7 +1,7 @@
 import { createRemoteJWKSet, importSPKI, jwtVerify, type JWTVerifyGetKey, type KeyLike } from 'jose';
 import { z } from 'zod';
 import { unauthenticated } from '../platform/errors';
-import { ROLES } from '../privacy/vocabulary';
+import { ROLES } from '../privacy/policy';
 import type { Caller } from '../privacy/caller';
 import type { GatewayConfig } from './config';
 

@@ -4,4 +4,12 @@ import type { Caller } from '../privacy/caller';
 export interface GatewayContext {
   requestId: string;
   caller?: Caller;
+  /** Privacy notices from each subgraph fetch, with where that fetch sat in the response. */
+  privacyNotices?: SubgraphNotices[];
+}
+
+export interface SubgraphNotices {
+  /** The fetch's place in the client's response (`@` for each element of a list). */
+  fetchPath: (string | number)[];
+  notices: { path: (string | number)[]; effect: string; reason: string }[];
 }

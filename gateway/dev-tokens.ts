@@ -1,6 +1,6 @@
 import { SignJWT } from 'jose';
 import { DEV_JWT_SECRET } from '../platform/env';
-import type { Role } from '../privacy/vocabulary';
+import type { Role } from '../privacy/policy';
 
 export interface DevTokenClaims {
   sub: string;

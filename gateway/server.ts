@@ -16,6 +16,7 @@ import type { GatewayContext } from './context';
 import { formatGatewayError } from './errors';
 import { healthHandler } from './health';
 import { operationLimits } from './limits';
+import { privacyNotices } from './privacy-notices';
 import { requireAuthentication } from './require-authentication';
 import { SignedContextDataSource } from './signed-data-source';
 
@@ -57,6 +58,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       requireAuthentication,
+      privacyNotices,
       operationLimits({ ...config.limits, introspection: !config.production }),
     ],
   });

@@ -1,4 +1,5 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { GraphQLDataSourceRequestKind } from '@apollo/gateway/dist/datasources/types';
 import { GraphQLError } from 'graphql';
 import { CONTEXT_HEADER, type ContextSigner } from '../privacy/signed-context';
 import type { GatewayContext } from './context';
@@ -14,6 +15,17 @@ export class SignedContextDataSource extends RemoteGraphQLDataSource<GatewayCont
     private readonly signer: ContextSigner,
   ) {
     super({ url });
+  }
+
+  /** Takes each subgraph's `extensions.privacy` aside for the response (privacy-notices.ts). */
+  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): ReturnType<RemoteGraphQLDataSource['process']> {
+    const response = await super.process(options);
+    const notices = response.extensions?.privacy;
+    if (Array.isArray(notices) && options.kind === GraphQLDataSourceRequestKind.INCOMING_OPERATION) {
+      delete response.extensions!.privacy;
+      if (notices.length > 0) (options.context.privacyNotices ??= []).push({ fetchPath: options.pathInIncomingRequest ?? [], notices });
+    }
+    return response;
   }
 
   override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {

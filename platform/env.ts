@@ -3,6 +3,7 @@ import { z } from 'zod';
 /** Development-only secrets: refused when NODE_ENV=production (see assertProductionSecrets). */
 export const DEV_JWT_SECRET = 'dev-only-jwt-secret-change-me-0000000000';
 export const DEV_INTERNAL_SECRET = 'dev-only-internal-signing-secret-00000000';
+export const DEV_PSEUDONYM_SECRET = 'dev-only-pseudonym-master-secret-0000000';
 
 export const isProduction = (): boolean => process.env.NODE_ENV === 'production';
 

@@ -1,4 +1,4 @@
-import type { Purpose, Role } from './vocabulary';
+import type { Purpose, Role } from './policy';
 
 export interface SupportTicket {
   id: string;

@@ -1,7 +1,7 @@
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import { z } from 'zod';
 import type { Caller } from './caller';
-import { PURPOSES, ROLES } from './vocabulary';
+import { PURPOSES, ROLES } from './policy';
 
 /**
  * The gateway tells each subgraph who is calling with a short-lived JWS whose audience is that

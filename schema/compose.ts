@@ -1,5 +1,6 @@
 import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
+import { lintClassification } from '../privacy/classification';
 import { readSubgraphSdl } from '.';
 
 /** Where each subgraph listens by default; the gateway can override these per deployment. */
@@ -10,13 +11,19 @@ export const DEFAULT_SUBGRAPH_URLS = {
   location: 'http://127.0.0.1:4004/graphql',
 } as const;
 
-/** Composes the four subgraphs' SDL into supergraph SDL, or throws with every composition error. */
+/**
+ * Composes the four subgraphs' SDL into supergraph SDL, or throws with every problem: first the
+ * privacy classification lint (every field of an entity type is @personal or @nonPersonal), then
+ * federation composition.
+ */
 export function composeSupergraph(): string {
   const services = Object.entries(DEFAULT_SUBGRAPH_URLS).map(([name, url]) => ({
     name,
     url,
     typeDefs: parse(readSubgraphSdl(name)),
   }));
+  const problems = services.flatMap((service) => lintClassification(service.name, service.typeDefs));
+  if (problems.length > 0) throw new Error(`Privacy classification failed:\n${problems.map((p) => `- ${p}`).join('\n')}`);
   const result = composeServices(services);
   if (result.errors) {
     throw new Error(`Composition failed:\n${result.errors.map((e) => `- ${e.message}`).join('\n')}`);

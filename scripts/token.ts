@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { mintDevToken } from '../gateway/dev-tokens';
-import { isRole, ROLES } from '../privacy/vocabulary';
+import { isRole, ROLES } from '../privacy/policy';
 import { DEMO_TENANTS, generateDemoData } from '../seed/generate';
 
 function fail(message: string): never {
@@ -31,8 +31,11 @@ async function main(): Promise<void> {
   const tenant = slugIndex >= 0 ? data.tenants[slugIndex] : data.tenants.find((t) => t.id === values.tenant);
   if (!tenant) fail(`--tenant must be one of ${DEMO_TENANTS.map((t) => t.slug).join(', ')} or a tenant id`);
   const members = data.users.filter((u) => u.tenantId === tenant.id);
-  // Demo personas: the first user of a tenant acts as its ADMIN, the second as a MEMBER, and so on.
-  const user = values.user ? members.find((u) => u.id === values.user) : members[Math.max(0, ROLES.indexOf(values.role))];
+  // Demo personas: the first user of a tenant acts as its ADMIN, the second as a MEMBER, and so on;
+  // a partner app acts for the user who installed it.
+  const installer = data.partnerInstallations.find((i) => i.tenantId === tenant.id && i.clientId === values.partner)?.installedBy;
+  const persona = values.role === 'PARTNER' && installer ? members.find((u) => u.id === installer) : members[Math.max(0, ROLES.indexOf(values.role))];
+  const user = values.user ? members.find((u) => u.id === values.user) : persona;
   if (!user) fail('--user must be the id of a user of that tenant');
   const expiresAt = new Date(Date.now() + 4 * 3600_000).toISOString();
   const token = await mintDevToken(

@@ -2,7 +2,7 @@ import type { TeamRow, TenantRow, UserRow } from '../subgraphs/accounts/entities
 import type { CallDisposition, CallLogRow } from '../subgraphs/calls/entities';
 import type { ContactRow, ContactStage, LeadSource } from '../subgraphs/contacts/entities';
 import type { GeofenceRow, LocationPingRow } from '../subgraphs/location/entities';
-import type { PartnerAppRow, PartnerInstallationRow } from '../privacy/store/entities';
+import type { ConsentRecordRow, PartnerAppRow, PartnerInstallationRow } from '../privacy/store/entities';
 import { Random } from './random';
 import { COMPANY_KINDS, COMPANY_WORDS, INDIA, TITLES, UNITED_STATES, type Region } from './vocabulary';
 
@@ -16,6 +16,7 @@ export interface DemoData {
   geofences: GeofenceRow[];
   partnerApps: PartnerAppRow[];
   partnerInstallations: PartnerInstallationRow[];
+  consentRecords: ConsentRecordRow[];
 }
 
 /** Two registered partner apps; the first demo tenant has installed both, the second neither. */
@@ -93,6 +94,7 @@ export function generateDemoData(options: { seed?: string; scale?: number } = {}
     geofences: [],
     partnerApps: DEMO_PARTNER_APPS.map((app) => ({ ...app })),
     partnerInstallations: [],
+    consentRecords: [],
   };
 
   for (const spec of DEMO_TENANTS) {
@@ -144,6 +146,7 @@ export function generateDemoData(options: { seed?: string; scale?: number } = {}
     const leads = new Random(`${seed}:${spec.slug}:contacts`);
     const contacts: ContactRow[] = [];
     for (let i = 0; i < Math.round(PER_TENANT.contacts * scale); i += 1) {
+      const owner = leads.chance(0.95) ? leads.pick(users) : undefined;
       const first = leads.pick(spec.region.firstNames);
       const last = leads.pick(spec.region.lastNames);
       const company = `${leads.pick(COMPANY_WORDS)} ${leads.pick(COMPANY_KINDS)}`;
@@ -152,7 +155,8 @@ export function generateDemoData(options: { seed?: string; scale?: number } = {}
       contacts.push({
         id: leads.uuid(),
         tenantId: tenant.id,
-        ownerId: leads.chance(0.95) ? leads.pick(users).id : null,
+        ownerId: owner?.id ?? null,
+        teamId: owner?.teamId ?? null,
         name: `${first} ${last}`,
         email: leads.chance(0.85) ? uniqueEmail(slugify(`${first} ${last}`), `${slugify(company).replace(/\./g, '-')}.example`, emails) : null,
         phone: leads.chance(0.95) ? phoneNumber(leads, spec.region, phones) : null,
@@ -232,5 +236,42 @@ export function generateDemoData(options: { seed?: string; scale?: number } = {}
       });
     }
   }
+  addConsents(data, seed);
   return data;
+}
+
+/** Share of subjects with each consent given (a few withdrawn again later, to show history). */
+const CONSENT_RATES = {
+  USER: { CALL_LOG_SYNC: 1, CONTACT_SYNC: 1, LOCATION_TRACKING: 0.65, ANALYTICS: 0.5 },
+  CONTACT: { CALL_RECORDING: 0.4, MARKETING: 0.3, ANALYTICS: 0.3, PARTNER_SHARING: 0.2 },
+} as const;
+
+function addConsents(data: DemoData, seed: string): void {
+  const random = new Random(`${seed}:consents`);
+  const subjects = [
+    ...data.users.map((u) => ({ type: 'USER' as const, id: u.id, tenantId: u.tenantId, by: u.id, source: 'mobile-app' })),
+    ...data.contacts.map((c) => ({ type: 'CONTACT' as const, id: c.id, tenantId: c.tenantId, by: c.ownerId ?? data.users.find((u) => u.tenantId === c.tenantId)!.id, source: 'web' })),
+  ];
+  for (const subject of subjects) {
+    for (const [purpose, rate] of Object.entries(CONSENT_RATES[subject.type])) {
+      if (!random.chance(rate)) continue;
+      const granted = new Date(SEED_NOW.getTime() - random.int(60, 300) * DAY);
+      const record = (status: 'GRANTED' | 'WITHDRAWN', at: Date) =>
+        data.consentRecords.push({
+          id: random.uuid(),
+          tenantId: subject.tenantId,
+          subjectType: subject.type,
+          subjectId: subject.id,
+          purpose,
+          status,
+          basis: 'CONSENT',
+          source: subject.source,
+          recordedBy: subject.by,
+          recordedAt: at,
+          sequence: data.consentRecords.length + 1,
+        });
+      record('GRANTED', granted);
+      if (random.chance(0.1)) record('WITHDRAWN', new Date(granted.getTime() + random.int(1, 50) * DAY));
+    }
+  }
 }

@@ -3,7 +3,7 @@ import { TeamEntity, TenantEntity, UserEntity } from '../subgraphs/accounts/enti
 import { CallLogEntity } from '../subgraphs/calls/entities';
 import { ContactEntity } from '../subgraphs/contacts/entities';
 import { GeofenceEntity, LocationPingEntity } from '../subgraphs/location/entities';
-import { PartnerAppEntity, PartnerInstallationEntity } from '../privacy/store/entities';
+import { ConsentRecordEntity, PartnerAppEntity, PartnerInstallationEntity } from '../privacy/store/entities';
 import type { SubgraphName } from '../subgraphs/shared/subgraph';
 import type { DemoData } from './generate';
 
@@ -25,6 +25,7 @@ export async function loadDemoData(stores: Record<SubgraphName | 'privacy', Data
   await stores.privacy.transaction(async (tx) => {
     await insertAll(tx, PartnerAppEntity, data.partnerApps);
     await insertAll(tx, PartnerInstallationEntity, data.partnerInstallations);
+    await insertAll(tx, ConsentRecordEntity, data.consentRecords);
   });
   await stores.accounts.transaction(async (tx) => {
     await insertAll(tx, TenantEntity, data.tenants);

@@ -64,6 +64,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       internalSecret: subgraphConfig.internalSecret,
       introspection: subgraphConfig.introspection,
       bodyLimit: subgraphConfig.bodyLimit,
+      pseudonymSecret: subgraphConfig.pseudonymSecret,
+      privacyEnforcement: subgraphConfig.privacyEnforcement,
+      recordingsBaseUrl: subgraphConfig.recordingsBaseUrl,
     });
   }
 

@@ -24,6 +24,9 @@ async function main(): Promise<void> {
     internalSecret: config.internalSecret,
     introspection: config.introspection,
     bodyLimit: config.bodyLimit,
+    pseudonymSecret: config.pseudonymSecret,
+    privacyEnforcement: config.privacyEnforcement,
+    recordingsBaseUrl: config.recordingsBaseUrl,
   });
   const stop = () => void running.close().then(() => dataSource.destroy()).then(() => privacyStore.destroy()).then(() => process.exit(0));
   process.once('SIGINT', stop);

@@ -48,3 +48,41 @@ export const PartnerInstallationEntity = new EntitySchema<PartnerInstallationRow
     uninstalledAt: dateColumn(true),
   },
 });
+
+export type ConsentSubjectType = 'USER' | 'CONTACT';
+
+/** One consent event; never updated or deleted. The latest record per (subject, purpose) is in force. */
+export interface ConsentRecordRow {
+  id: string;
+  tenantId: string;
+  subjectType: ConsentSubjectType;
+  subjectId: string;
+  purpose: string;
+  status: 'GRANTED' | 'WITHDRAWN';
+  /** The legal basis the record rests on, e.g. CONSENT or EXPLICIT_CONSENT. */
+  basis: string;
+  /** Where it was given or taken back: mobile-app, web, api, import, … */
+  source: string;
+  recordedBy: string;
+  recordedAt: Date;
+  /** Strictly increasing per store, so "latest" never depends on clock resolution. */
+  sequence: number;
+}
+
+export const ConsentRecordEntity = new EntitySchema<ConsentRecordRow>({
+  name: 'ConsentRecord',
+  tableName: 'consent_records',
+  columns: {
+    id: idColumn,
+    tenantId: refColumn(),
+    subjectType: textColumn(16),
+    subjectId: refColumn(),
+    purpose: textColumn(32),
+    status: textColumn(16),
+    basis: textColumn(32),
+    source: textColumn(64),
+    recordedBy: refColumn(),
+    recordedAt: dateColumn(),
+    sequence: { type: 'bigint', transformer: { to: (v: number) => v, from: (v: string | number) => Number(v) } },
+  },
+});

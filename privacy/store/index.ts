@@ -1,5 +1,6 @@
-import { PartnerAppEntity, PartnerInstallationEntity } from './entities';
+import { ConsentRecordEntity, PartnerAppEntity, PartnerInstallationEntity } from './entities';
 import { CreatePartnerRegistry1763800000100 } from './migrations/1763800000100-create-partner-registry';
+import { CreateConsentRecords1763800000101 } from './migrations/1763800000101-create-consent-records';
 
 /**
  * The shared privacy store: records every subgraph must read the same way (partner installations,
@@ -7,6 +8,6 @@ import { CreatePartnerRegistry1763800000100 } from './migrations/1763800000100-c
  */
 export const PRIVACY_STORE = {
   name: 'privacy',
-  entities: [PartnerAppEntity, PartnerInstallationEntity],
-  migrations: [CreatePartnerRegistry1763800000100],
+  entities: [PartnerAppEntity, PartnerInstallationEntity, ConsentRecordEntity],
+  migrations: [CreatePartnerRegistry1763800000100, CreateConsentRecords1763800000101],
 };

@@ -1,5 +1,6 @@
 import { loadSubgraphTypeDefs } from '../../schema';
 import type { SubgraphModule } from '../shared/subgraph';
+import { accountSubjects } from './subjects';
 import { accountEntities } from './entities';
 import { createAccountLoaders, type AccountLoaders } from './loaders';
 import { CreateAccounts1763800000000 } from './migrations/1763800000000-create-accounts';
@@ -12,4 +13,5 @@ export const accountsSubgraph: SubgraphModule<AccountLoaders> = {
   resolvers: accountResolvers,
   database: { name: 'accounts', entities: accountEntities, migrations: [CreateAccounts1763800000000] },
   createLoaders: createAccountLoaders,
+  subjects: accountSubjects,
 };

@@ -1,5 +1,6 @@
 import { loadSubgraphTypeDefs } from '../../schema';
 import type { SubgraphModule } from '../shared/subgraph';
+import { callSubjects } from './subjects';
 import { callEntities } from './entities';
 import { createCallLoaders, type CallLoaders } from './loaders';
 import { CreateCallLogs1763800000002 } from './migrations/1763800000002-create-call-logs';
@@ -12,4 +13,5 @@ export const callsSubgraph: SubgraphModule<CallLoaders> = {
   resolvers: callResolvers,
   database: { name: 'calls', entities: callEntities, migrations: [CreateCallLogs1763800000002] },
   createLoaders: createCallLoaders,
+  subjects: callSubjects,
 };

@@ -6,6 +6,7 @@ import { connectionResolvers, parseWindow, type WindowArgs } from '../shared/pag
 import { DateTime } from '../shared/scalars';
 import type { CallLogRow } from './entities';
 import type { CallLoaders } from './loaders';
+import { signedRecordingUrl } from './recording-url';
 
 type Context = SubgraphContext<CallLoaders>;
 type Reference = { id?: unknown };
@@ -22,6 +23,9 @@ export const callResolvers: GraphQLResolverMap<Context> = {
     __resolveReference: (ref: Reference, { loaders }: Context) => (isId(ref.id) ? loaders.callLog.load(ref.id) : null),
     contact: (call: CallLogRow) => (call.contactId ? { __typename: 'Contact', id: call.contactId } : null),
     user: (call: CallLogRow) => ({ __typename: 'User', id: call.userId }),
+    // Runs only when the policy shows the recording in full: a signed, expiring link, never the storage key.
+    recordingUrl: (call: CallLogRow, _: unknown, { recordings }: Context) =>
+      call.recordingUrl ? signedRecordingUrl(call.recordingUrl, recordings.baseUrl, recordings.secret) : null,
   },
   Contact: {
     __resolveReference: stub,

@@ -8,6 +8,8 @@ export interface ContactRow {
   id: string;
   tenantId: string;
   ownerId: string | null;
+  /** The owner's team, kept with the contact (the privacy policy reads it). */
+  teamId: string | null;
   name: string;
   email: string | null;
   phone: string | null;
@@ -27,6 +29,7 @@ export const ContactEntity = new EntitySchema<ContactRow>({
     id: idColumn,
     tenantId: refColumn(),
     ownerId: refColumn(true),
+    teamId: refColumn(true),
     name: textColumn(200),
     email: textColumn(254, true),
     phone: textColumn(20, true),

@@ -1,8 +1,10 @@
 import { loadSubgraphTypeDefs } from '../../schema';
 import type { SubgraphModule } from '../shared/subgraph';
+import { contactSubjects } from './subjects';
 import { contactEntities } from './entities';
 import { createContactLoaders, type ContactLoaders } from './loaders';
 import { CreateContacts1763800000001 } from './migrations/1763800000001-create-contacts';
+import { AddContactTeam1763800000004 } from './migrations/1763800000004-add-contact-team';
 import { contactResolvers } from './resolvers';
 
 /** contacts: the tenant's customers and leads. */
@@ -10,6 +12,7 @@ export const contactsSubgraph: SubgraphModule<ContactLoaders> = {
   name: 'contacts',
   typeDefs: loadSubgraphTypeDefs('contacts'),
   resolvers: contactResolvers,
-  database: { name: 'contacts', entities: contactEntities, migrations: [CreateContacts1763800000001] },
+  database: { name: 'contacts', entities: contactEntities, migrations: [CreateContacts1763800000001, AddContactTeam1763800000004] },
   createLoaders: createContactLoaders,
+  subjects: contactSubjects,
 };

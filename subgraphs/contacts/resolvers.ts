@@ -8,6 +8,7 @@ import { parsePhone } from '../shared/phone';
 import { DateTime } from '../shared/scalars';
 import type { Filter } from '../shared/tenant-scope';
 import { ContactEntity, type ContactRow } from './entities';
+import { consentResolvers } from './consents';
 import { CONTACT_ORDER, type ContactLoaders } from './loaders';
 
 type Context = SubgraphContext<ContactLoaders>;
@@ -35,6 +36,7 @@ function searchFilter(search: unknown): Filter | undefined {
 export const contactResolvers: GraphQLResolverMap<Context> = {
   DateTime,
   Query: {
+    ...(consentResolvers.Query as object),
     contact: (_: unknown, args: { id: unknown }, { loaders }: Context) => loaders.contact.load(parseId(args.id)),
     contacts: async (_: unknown, args: WindowArgs & { search?: unknown }, { scope }: Context) => {
       const { first, after } = parseWindow(args);
@@ -62,4 +64,5 @@ export const contactResolvers: GraphQLResolverMap<Context> = {
     },
   },
   ContactConnection: connectionResolvers,
+  Mutation: consentResolvers.Mutation!,
 };

@@ -1,5 +1,6 @@
 import { loadSubgraphTypeDefs } from '../../schema';
 import type { SubgraphModule } from '../shared/subgraph';
+import { locationSubjects } from './subjects';
 import { locationEntities } from './entities';
 import { createLocationLoaders, type LocationLoaders } from './loaders';
 import { CreateLocation1763800000003 } from './migrations/1763800000003-create-location';
@@ -12,4 +13,5 @@ export const locationSubgraph: SubgraphModule<LocationLoaders> = {
   resolvers: locationResolvers,
   database: { name: 'location', entities: locationEntities, migrations: [CreateLocation1763800000003] },
   createLoaders: createLocationLoaders,
+  subjects: locationSubjects,
 };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEV_INTERNAL_SECRET, parseEnv, port } from '../../platform/env';
+import { DEV_INTERNAL_SECRET, DEV_PSEUDONYM_SECRET, parseEnv, port } from '../../platform/env';
 import { DEFAULT_DATABASE_URL } from '../../platform/database';
 import type { SubgraphName } from './subgraph';
 
@@ -21,6 +21,9 @@ const schema = z.object({
   DATABASE_URL: z.string().default(DEFAULT_DATABASE_URL),
   INTERNAL_SIGNING_SECRET: z.string().min(32).default(DEV_INTERNAL_SECRET),
   BODY_LIMIT: z.string().default('1mb'),
+  PSEUDONYM_SECRET: z.string().min(32).default(DEV_PSEUDONYM_SECRET),
+  PRIVACY_ENFORCEMENT: z.enum(['on', 'off']).default('on'),
+  RECORDINGS_BASE_URL: z.string().url().default('http://127.0.0.1:4000/recordings'),
 });
 
 export interface SubgraphConfig {
@@ -30,12 +33,17 @@ export interface SubgraphConfig {
   internalSecret: string;
   introspection: boolean;
   bodyLimit: string;
+  pseudonymSecret: string;
+  privacyEnforcement: boolean;
+  recordingsBaseUrl: string;
 }
 
 export function loadSubgraphConfig(env: NodeJS.ProcessEnv = process.env): SubgraphConfig {
   const parsed = parseEnv(schema, env);
-  if (parsed.NODE_ENV === 'production' && parsed.INTERNAL_SIGNING_SECRET === DEV_INTERNAL_SECRET) {
-    throw new Error('INTERNAL_SIGNING_SECRET must be set in production');
+  if (parsed.NODE_ENV === 'production') {
+    if (parsed.INTERNAL_SIGNING_SECRET === DEV_INTERNAL_SECRET) throw new Error('INTERNAL_SIGNING_SECRET must be set in production');
+    if (parsed.PSEUDONYM_SECRET === DEV_PSEUDONYM_SECRET) throw new Error('PSEUDONYM_SECRET must be set in production');
+    if (parsed.PRIVACY_ENFORCEMENT === 'off') throw new Error('PRIVACY_ENFORCEMENT cannot be off in production');
   }
   return {
     host: parsed.HOST,
@@ -49,5 +57,8 @@ export function loadSubgraphConfig(env: NodeJS.ProcessEnv = process.env): Subgra
     internalSecret: parsed.INTERNAL_SIGNING_SECRET,
     introspection: parsed.NODE_ENV !== 'production',
     bodyLimit: parsed.BODY_LIMIT,
+    pseudonymSecret: parsed.PSEUDONYM_SECRET,
+    privacyEnforcement: parsed.PRIVACY_ENFORCEMENT === 'on',
+    recordingsBaseUrl: parsed.RECORDINGS_BASE_URL,
   };
 }

@@ -1,10 +1,13 @@
 import type { Caller } from '../../privacy/caller';
+import type { PrivacyRequest } from '../../privacy/enforcement/request';
+import type { ConsentStore } from '../../privacy/store/consents';
 import type { PartnerRegistry } from '../../privacy/store/partners';
 import type { TenantScope } from './tenant-scope';
 
 /** Services of the shared privacy store, the same in every subgraph. */
 export interface PrivacyServices {
   partners: PartnerRegistry;
+  consents: ConsentStore;
 }
 
 /** What every resolver of a subgraph receives for one request. Loaders live exactly that long. */
@@ -15,4 +18,8 @@ export interface SubgraphContext<Loaders> {
   scope: TenantScope;
   loaders: Loaders;
   privacy: PrivacyServices;
+  /** The privacy engine for this request: decisions, consent loader, notices. */
+  privacyRequest: PrivacyRequest;
+  /** Where recording links point and the key that signs them. */
+  recordings: { baseUrl: string; secret: string };
 }

@@ -1,4 +1,5 @@
-import { ApolloServer } from '@apollo/server';
+import { createHmac } from 'node:crypto';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
@@ -7,6 +8,12 @@ import express from 'express';
 import type { DataSource } from 'typeorm';
 import { ErrorCode, forbidden, unauthenticated } from '../../platform/errors';
 import type { Caller } from '../../privacy/caller';
+import { readClassification } from '../../privacy/classification';
+import { PrivacyRequest } from '../../privacy/enforcement/request';
+import { protectSchema } from '../../privacy/enforcement/shield';
+import { tenantPseudonymKey } from '../../privacy/masks';
+import { ConsentStore } from '../../privacy/store/consents';
+import type { PartnerInstallationRow } from '../../privacy/store/entities';
 import { PartnerRegistry, splitScopes } from '../../privacy/store/partners';
 import { listen, once, type RunningServer } from '../../platform/http';
 import { httpErrorHandler } from '../../platform/http-errors';
@@ -27,14 +34,33 @@ export interface SubgraphServerOptions {
   internalSecret: string;
   introspection: boolean;
   bodyLimit: string;
+  /** Master secret of the per-tenant pseudonym keys. */
+  pseudonymSecret: string;
+  /** Field-level privacy on (always, outside benchmarks that measure its cost). */
+  privacyEnforcement: boolean;
+  /** Base URL of the media service that streams recordings through signed links. */
+  recordingsBaseUrl: string;
 }
 
 /** A partner app reaches a tenant only while that tenant has it installed; checked on every request. */
-async function installedScopes(privacy: PrivacyServices, caller: Caller): Promise<string[]> {
+async function partnerInstallation(privacy: PrivacyServices, caller: Caller): Promise<PartnerInstallationRow> {
   const installation = caller.partnerClientId ? await privacy.partners.activeInstallation(caller.tenantId, caller.partnerClientId) : null;
   if (!installation) throw forbidden('This partner app is not installed for this tenant', ErrorCode.PARTNER_NOT_INSTALLED);
-  return splitScopes(installation.scopes);
+  return installation;
 }
+
+/** Puts the values this subgraph masked or withheld into `extensions.privacy` (the gateway merges them). */
+const privacyNotices: ApolloServerPlugin<SubgraphContext<unknown>> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ contextValue, response }) {
+        const notices = contextValue.privacyRequest?.notices;
+        if (!notices?.length || response.body.kind !== 'single') return;
+        response.body.singleResult.extensions = { ...response.body.singleResult.extensions, privacy: notices };
+      },
+    };
+  },
+};
 
 export interface RunningSubgraph extends RunningServer {
   name: string;
@@ -47,14 +73,18 @@ export interface RunningSubgraph extends RunningServer {
 export async function startSubgraph<L>(module: SubgraphModule<L>, options: SubgraphServerOptions): Promise<RunningSubgraph> {
   const log = childLogger(module.name);
   const verifier = new ContextVerifier(options.internalSecret, module.name);
-  const privacy: PrivacyServices = { partners: new PartnerRegistry(options.privacyStore) };
+  const privacy: PrivacyServices = { partners: new PartnerRegistry(options.privacyStore), consents: new ConsentStore(options.privacyStore) };
+  const subgraphSchema = buildSubgraphSchema({ typeDefs: module.typeDefs, resolvers: module.resolvers as GraphQLResolverMap<unknown> });
+  const recordings = { baseUrl: options.recordingsBaseUrl, secret: createHmac('sha256', options.internalSecret).update('recording-links').digest('base64url') };
+  const tenantKeys = new Map<string, Uint8Array>();
+  const tenantKey = (tenantId: string) => tenantKeys.get(tenantId) ?? tenantKeys.set(tenantId, tenantPseudonymKey(options.pseudonymSecret, tenantId)).get(tenantId)!;
   const apollo = new ApolloServer<SubgraphContext<L>>({
-    schema: buildSubgraphSchema({ typeDefs: module.typeDefs, resolvers: module.resolvers as GraphQLResolverMap<unknown> }),
+    schema: options.privacyEnforcement ? protectSchema(subgraphSchema, readClassification(module.typeDefs)) : subgraphSchema,
     introspection: options.introspection,
     includeStacktraceInErrorResponses: false,
     formatError: formatSubgraphError,
     // Inline traces are for Apollo's hosted reporting, which this product does not use.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), privacyNotices],
   });
   await apollo.start();
 
@@ -83,9 +113,18 @@ export async function startSubgraph<L>(module: SubgraphModule<L>, options: Subgr
           }
           throw error;
         }
-        const partnerScopes = caller.role === 'PARTNER' ? await installedScopes(privacy, caller) : [];
+        const installation = caller.role === 'PARTNER' ? await partnerInstallation(privacy, caller) : undefined;
+        const partnerScopes = installation ? splitScopes(installation.scopes) : [];
         const scope = new TenantScope(options.dataSource, caller.tenantId);
-        return { caller, partnerScopes, scope, loaders: module.createLoaders(scope), privacy };
+        const privacyRequest = new PrivacyRequest({
+          caller,
+          partnerScopes,
+          partnerInstaller: installation?.installedBy,
+          consents: privacy.consents,
+          subjects: module.subjects,
+          tenantKey: tenantKey(caller.tenantId),
+        });
+        return { caller, partnerScopes, scope, loaders: module.createLoaders(scope), privacy, privacyRequest, recordings };
       },
     }),
   );

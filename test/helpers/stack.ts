@@ -1,5 +1,5 @@
 import { mintDevToken, type DevTokenClaims } from '../../gateway/dev-tokens';
-import type { Role } from '../../privacy/vocabulary';
+import type { Role } from '../../privacy/policy';
 import { generateDemoData, type DemoData } from '../../seed/generate';
 import { startStack, type Stack, type StackOptions } from '../../stack';
 import { createTestDatabase, type TestDatabase } from './database';

@@ -57,6 +57,11 @@ const ROOT_FIELD_CASES: Record<string, () => Promise<void>> = {
     expect((await ask('query($p: String!) { contactByPhone(phone: $p) { id } }', { p: contactB.phone })).contactByPhone).toBeNull();
   },
   callLog: async () => expect((await ask('query($id: ID!) { callLog(id: $id) { id } }', { id: ofB(t.demo.callLogs).id })).callLog).toBeNull(),
+  consents: async () => {
+    const res = await t.query('query($id: ID!) { consents(subject: { type: CONTACT, id: $id }) { history { purpose } } }', { token: tokenA, variables: { id: ofB(t.demo.contacts).id } });
+    expect(res.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect(JSON.stringify(res.body.data ?? null)).not.toContain('GRANTED');
+  },
   geofences: async () => {
     const nodes = (await ask('{ geofences(first: 100) { nodes { id } } }')).geofences.nodes;
     expect(nodes.length).toBeGreaterThan(0);

@@ -1,0 +1,114 @@
+import {
+  CATEGORIES,
+  POLICY_TABLE,
+  PURPOSE_DEFINITIONS,
+  RELATIONS,
+  ROLE_PURPOSES,
+  ROLES,
+  SUBJECT_KINDS,
+  type Category,
+  type ConsentPurpose,
+  type Effect,
+  type PolicyRow,
+  type Purpose,
+  type Relation,
+  type Role,
+  type SubjectKind,
+} from './policy';
+
+export interface Decision {
+  effect: Effect;
+  /** Why, as a stable code the client can show ("hidden: no consent"). */
+  reason: string;
+}
+
+/** What the engine knows of the caller for one request. */
+export interface CallerFacts {
+  role: Role;
+  purpose: Purpose;
+  ticket: boolean;
+  partnerScopes: readonly string[];
+}
+
+/** What the engine knows of the person a value is about. */
+export interface SubjectFacts {
+  kind: SubjectKind;
+  relation: Relation;
+  /** Live consents of the subject; only present when consentNeeds() asked for them. */
+  consents?: ReadonlySet<ConsentPurpose>;
+  /** Live consents of the other party (the contact of a call); likewise. */
+  counterpartConsents?: ReadonlySet<ConsentPurpose>;
+  restricted?: boolean;
+  installedCallerApp?: boolean;
+}
+
+const NONE: ReadonlySet<ConsentPurpose> = new Set();
+const key = (role: Role, kind: SubjectKind, relation: Relation, category: Category) => `${role}|${kind}|${relation}|${category}`;
+
+/**
+ * The policy table indexed once, at start-up: for every (role, kind, relation, category) the rows
+ * that can apply, in table order. A decision then tries two or three rows, not the whole table.
+ */
+function compile(table: readonly PolicyRow[]): Map<string, PolicyRow[]> {
+  const index = new Map<string, PolicyRow[]>();
+  for (const role of ROLES)
+    for (const kind of SUBJECT_KINDS)
+      for (const relation of RELATIONS)
+        for (const category of CATEGORIES) {
+          const rows = table.filter(
+            (row) =>
+              (row.roles === '*' || row.roles.includes(role)) &&
+              (!row.kinds || row.kinds.includes(kind)) &&
+              (!row.relations || row.relations.includes(relation)) &&
+              (!row.categories || row.categories.includes(category)),
+          );
+          index.set(key(role, kind, relation, category), rows);
+        }
+  return index;
+}
+
+const COMPILED = compile(POLICY_TABLE);
+
+/** Which consents decide() will need for this value, so they can be loaded (batched) first. */
+export function consentNeeds(caller: CallerFacts, subject: Pick<SubjectFacts, 'kind' | 'relation'>, category: Category): { subject: boolean; counterpart: boolean } {
+  if (caller.role === 'DPO') return { subject: false, counterpart: false };
+  const consentPurpose = PURPOSE_DEFINITIONS[caller.purpose].consent !== undefined;
+  const locationOfOther = category === 'user.location.precise' && subject.relation !== 'SELF';
+  const partnerContact = caller.role === 'PARTNER' && subject.kind === 'CONTACT';
+  return { subject: consentPurpose || locationOfOther || partnerContact, counterpart: category === 'user.biometric.voice' };
+}
+
+/**
+ * The decision for one value: a pure function of the caller, the subject and the category.
+ * First match wins: purpose not allowed → restricted subject → recording consent → location
+ * consent → consent-based purpose → the role's row in the policy table → withheld.
+ */
+export function decide(caller: CallerFacts, subject: SubjectFacts, category: Category): Decision {
+  const consents = subject.consents ?? NONE;
+  if (!ROLE_PURPOSES[caller.role].includes(caller.purpose)) return { effect: 'WITHHOLD', reason: 'PURPOSE_NOT_ALLOWED' };
+  if (subject.restricted && caller.role !== 'DPO') return { effect: 'MASK', reason: 'RESTRICTED' };
+  if (caller.role !== 'DPO') {
+    if (category === 'user.biometric.voice' && !(subject.counterpartConsents ?? NONE).has('CALL_RECORDING')) {
+      return { effect: 'WITHHOLD', reason: 'NO_RECORDING_CONSENT' };
+    }
+    if (category === 'user.location.precise' && subject.relation !== 'SELF' && !consents.has('LOCATION_TRACKING')) {
+      return { effect: 'WITHHOLD', reason: 'NO_LOCATION_CONSENT' };
+    }
+    // Data about the caller themselves needs no one else's consent; a contact is never the caller.
+    const aboutCaller = subject.relation === 'SELF' && subject.kind !== 'CONTACT';
+    const needed = PURPOSE_DEFINITIONS[caller.purpose].consent;
+    if (needed && caller.role !== 'PARTNER' && !aboutCaller && !consents.has(needed)) {
+      return { effect: 'MASK', reason: 'NO_CONSENT' };
+    }
+  }
+  const facts = {
+    ticket: caller.ticket,
+    partnerScopes: caller.partnerScopes,
+    subjectInstalledCallerApp: subject.installedCallerApp ?? false,
+    subjectConsents: consents,
+  };
+  for (const row of COMPILED.get(key(caller.role, subject.kind, subject.relation, category)) ?? []) {
+    if (!row.when || row.when(facts)) return { effect: row.effect, reason: row.reason };
+  }
+  return { effect: 'WITHHOLD', reason: 'NO_GRANT' };
+}

@@ -1,0 +1,68 @@
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import type { ConsentPurpose } from '../policy';
+import { ConsentRecordEntity, type ConsentRecordRow, type ConsentSubjectType } from './entities';
+
+export interface ConsentSubject {
+  type: ConsentSubjectType;
+  id: string;
+}
+
+export const subjectKey = (subject: ConsentSubject): string => `${subject.type}:${subject.id}`;
+
+/** Append-only consent records in the shared privacy store. */
+export class ConsentStore {
+  constructor(private readonly store: DataSource) {}
+
+  /**
+   * Live consents of many subjects in ONE statement: every record of those subjects, folded so
+   * the latest per purpose wins. Keys are subjectKey(subject).
+   */
+  async liveConsents(tenantId: string, subjects: readonly ConsentSubject[]): Promise<Map<string, Set<ConsentPurpose>>> {
+    const live = new Map<string, Set<ConsentPurpose>>(subjects.map((s) => [subjectKey(s), new Set()]));
+    if (subjects.length === 0) return live;
+    const rows = await this.store
+      .getRepository(ConsentRecordEntity)
+      .createQueryBuilder('c')
+      .where('c.tenantId = :tenantId', { tenantId })
+      .andWhere('c.subjectId IN (:...ids)', { ids: [...new Set(subjects.map((s) => s.id))] })
+      .orderBy('c.sequence', 'ASC')
+      .getMany();
+    for (const row of rows) {
+      const set = live.get(`${row.subjectType}:${row.subjectId}`);
+      if (!set) continue;
+      if (row.status === 'GRANTED') set.add(row.purpose as ConsentPurpose);
+      else set.delete(row.purpose as ConsentPurpose);
+    }
+    return live;
+  }
+
+  /** Every record of one subject, oldest first. */
+  history(tenantId: string, subject: ConsentSubject): Promise<ConsentRecordRow[]> {
+    return this.store.getRepository(ConsentRecordEntity).find({
+      where: { tenantId, subjectType: subject.type, subjectId: subject.id },
+      order: { sequence: 'ASC' },
+    });
+  }
+
+  /**
+   * Appends one record. The sequence is the next after the highest; two writers racing for the
+   * same number collide on its unique index and the loser takes the next one.
+   */
+  async record(entry: Omit<ConsentRecordRow, 'id' | 'recordedAt' | 'sequence'>, now = new Date()): Promise<ConsentRecordRow> {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await this.store.transaction(async (tx) => {
+          const repo = tx.getRepository(ConsentRecordEntity);
+          const last = await repo.createQueryBuilder('c').select('MAX(c.sequence)', 'max').getRawOne<{ max: string | number | null }>();
+          const row: ConsentRecordRow = { ...entry, id: randomUUID(), recordedAt: now, sequence: Number(last?.max ?? 0) + 1 };
+          await repo.insert(row);
+          return row;
+        });
+      } catch (error) {
+        const code = String((error as { driverError?: { code?: string } }).driverError?.code ?? '');
+        if (attempt >= 4 || !/ER_DUP_ENTRY|SQLITE_CONSTRAINT/.test(code)) throw error;
+      }
+    }
+  }
+}

@@ -1,0 +1,292 @@
+import { DEV_INTERNAL_SECRET } from '../../platform/env';
+import type { Caller } from '../../privacy/caller';
+import type { ConsentPurpose, Effect, Purpose, Role } from '../../privacy/policy';
+import { CONTEXT_HEADER, ContextSigner } from '../../privacy/signed-context';
+import type { SubgraphName } from '../../subgraphs/shared/subgraph';
+import { postGraphQL, startTestStack, type TestStack } from '../helpers/stack';
+
+/**
+ * The policy, cell by cell: role × relation × purpose × consent state × field × access path,
+ * through the gateway against the seeded data. Each expected effect is written from the product's
+ * policy (not computed by the engine), and every cell is read three ways: from a root field, nested
+ * under another entity, and as an `_entities` representation sent straight to the subgraph.
+ */
+let t: TestStack;
+const tenant = () => t.demo.tenants[0]!;
+const users = () => t.demo.users.filter((u) => u.tenantId === tenant().id);
+const live = (subjectId: string, purpose: ConsentPurpose): boolean => {
+  const records = t.demo.consentRecords.filter((r) => r.subjectId === subjectId && r.purpose === purpose);
+  return records.length > 0 && records[records.length - 1]!.status === 'GRANTED';
+};
+
+beforeAll(async () => {
+  t = await startTestStack();
+});
+afterAll(() => t.close());
+
+type Kind = 'Contact' | 'User' | 'CallLog' | 'LocationPing';
+type Path = 'root' | 'nested' | 'entities';
+const PATHS: Path[] = ['root', 'nested', 'entities'];
+
+interface Observed {
+  value: unknown;
+  notice?: { effect: string; reason: string };
+}
+
+interface CallerSpec {
+  role: Role;
+  userId: string;
+  purpose?: Purpose;
+  ticket?: boolean;
+  partner?: string;
+}
+
+async function tokenOf(spec: CallerSpec): Promise<string> {
+  const user = users().find((u) => u.id === spec.userId)!;
+  return t.tokenFor(spec.role, {
+    user: user.id,
+    claims: {
+      ...(spec.partner ? { partner: spec.partner } : {}),
+      ...(spec.ticket ? { ticket: { id: 'T-7', reason: 'Customer request', expiresAt: new Date(Date.now() + 3600_000).toISOString() } } : {}),
+    },
+  });
+}
+
+/** The query that reaches `field` of the row `id` of `kind` by each access path. */
+function queryFor(kind: Kind, id: string, field: string, path: Path): { query: string; pick: (data: any) => unknown; at: (string | number)[] | ((p: (string | number)[], data: any) => boolean) } {
+  const contactOf = (cid: string) => t.demo.contacts.find((c) => c.id === cid)!;
+  switch (kind) {
+    case 'Contact':
+      if (path === 'root') return { query: `{ contact(id: "${id}") { ${field} } }`, pick: (d) => d.contact[field], at: ['contact', field] };
+      return {
+        query: `{ user(id: "${contactOf(id).ownerId}") { contacts(first: 100) { nodes { id ${field} } } } }`,
+        pick: (d) => d.user.contacts.nodes.find((n: { id: string }) => n.id === id)[field],
+        at: (p, d) => p.join('.') === ['user', 'contacts', 'nodes', d.user.contacts.nodes.findIndex((n: { id: string }) => n.id === id), field].join('.'),
+      };
+    case 'User': {
+      if (path === 'root') return { query: `{ user(id: "${id}") { ${field} } }`, pick: (d) => d.user[field], at: ['user', field] };
+      const owned = t.demo.contacts.find((c) => c.ownerId === id)!;
+      return { query: `{ contact(id: "${owned.id}") { owner { ${field} } } }`, pick: (d) => d.contact.owner[field], at: ['contact', 'owner', field] };
+    }
+    case 'CallLog': {
+      if (path === 'root') return { query: `{ callLog(id: "${id}") { ${field} } }`, pick: (d) => d.callLog[field], at: ['callLog', field] };
+      const call = t.demo.callLogs.find((c) => c.id === id)!;
+      return {
+        query: `{ contact(id: "${call.contactId}") { calls(first: 100) { nodes { id ${field} } } } }`,
+        pick: (d) => d.contact.calls.nodes.find((n: { id: string }) => n.id === id)[field],
+        at: (p, d) => p.join('.') === ['contact', 'calls', 'nodes', d.contact.calls.nodes.findIndex((n: { id: string }) => n.id === id), field].join('.'),
+      };
+    }
+    case 'LocationPing': {
+      if (path === 'root') return { query: `{ user(id: "${id}") { lastLocation { ${field} } } }`, pick: (d) => d.user.lastLocation[field], at: ['user', 'lastLocation', field] };
+      const owned = t.demo.contacts.find((c) => c.ownerId === id)!;
+      return { query: `{ contact(id: "${owned.id}") { owner { lastLocation { ${field} } } } }`, pick: (d) => d.contact.owner.lastLocation[field], at: ['contact', 'owner', 'lastLocation', field] };
+    }
+  }
+}
+
+const ENTITY_ROUTE: Record<Kind, { subgraph: SubgraphName; typename: string; selection: (field: string) => string; pick: (e: any, field: string) => unknown }> = {
+  Contact: { subgraph: 'contacts', typename: 'Contact', selection: (f) => `... on Contact { ${f} }`, pick: (e, f) => e[f] },
+  User: { subgraph: 'accounts', typename: 'User', selection: (f) => `... on User { ${f} }`, pick: (e, f) => e[f] },
+  CallLog: { subgraph: 'calls', typename: 'CallLog', selection: (f) => `... on CallLog { ${f} }`, pick: (e, f) => e[f] },
+  LocationPing: { subgraph: 'location', typename: 'User', selection: (f) => `... on User { lastLocation { ${f} } }`, pick: (e, f) => e.lastLocation[f] },
+};
+
+async function observe(caller: CallerSpec, kind: Kind, id: string, field: string, path: Path): Promise<Observed> {
+  if (path === 'entities') {
+    const route = ENTITY_ROUTE[kind];
+    const me = users().find((u) => u.id === caller.userId)!;
+    const context: Caller = {
+      userId: me.id,
+      tenantId: tenant().id,
+      role: caller.role,
+      ...(me.teamId ? { teamId: me.teamId } : {}),
+      ...(caller.partner ? { partnerClientId: caller.partner } : {}),
+      ...(caller.ticket ? { ticket: { id: 'T-7', reason: 'Customer request', expiresAt: new Date(Date.now() + 3600_000).toISOString() } } : {}),
+      purpose: caller.purpose ?? ({ SUPPORT: 'SUPPORT', PARTNER: 'PARTNER_SHARING', DPO: 'RIGHTS_REQUEST' } as Partial<Record<Role, Purpose>>)[caller.role] ?? 'SERVICE',
+      requestId: 'matrix',
+    };
+    const signed = await new ContextSigner(DEV_INTERNAL_SECRET).sign(context, route.subgraph);
+    const res = await postGraphQL(
+      t.stack.subgraphs[route.subgraph].url,
+      { query: `{ _entities(representations: [{ __typename: "${route.typename}", id: "${id}" }]) { ${route.selection(field)} } }` },
+      { [CONTEXT_HEADER]: signed },
+    );
+    expect(res.body.errors).toBeUndefined();
+    const notices = (res.body.extensions?.privacy ?? []) as { path: (string | number)[]; effect: string; reason: string }[];
+    return { value: route.pick(res.body.data!._entities[0], field), notice: notices.find((n) => n.path[n.path.length - 1] === field) };
+  }
+  const { query, pick, at } = queryFor(kind, id, field, path);
+  const res = await t.query(query, { token: await tokenOf(caller), headers: caller.purpose ? { 'x-purpose': caller.purpose } : {} });
+  expect(res.body.errors).toBeUndefined();
+  const notices = (res.body.extensions?.privacy ?? []) as { path: (string | number)[]; effect: string; reason: string }[];
+  const matches = typeof at === 'function' ? (p: (string | number)[]) => at(p, res.body.data) : (p: (string | number)[]) => p.join('.') === at.join('.');
+  return { value: pick(res.body.data), notice: notices.find((n) => matches(n.path)) };
+}
+
+function expectEffect(observed: Observed, raw: unknown, effect: Effect, label: string): void {
+  const rawValue = raw instanceof Date ? raw.toISOString() : raw;
+  const got = { label, effect: observed.notice?.effect ?? 'FULL' };
+  expect(got).toEqual({ label, effect });
+  switch (effect) {
+    case 'FULL':
+      if (label.includes('recordingUrl')) expect(observed.value).toMatch(/^http.*signature=/);
+      else expect({ label, value: observed.value }).toEqual({ label, value: rawValue });
+      break;
+    case 'WITHHOLD':
+      expect({ label, value: observed.value }).toEqual({ label, value: null });
+      break;
+    default:
+      expect(observed.value).not.toBeNull();
+      expect({ label, value: observed.value }).not.toEqual({ label, value: rawValue });
+  }
+}
+
+/* ---------------------------------------------------------------- the people and rows of the cells */
+function cast() {
+  const [admin, rep, ...others] = users().filter((u) => u.status === 'ACTIVE');
+  const colleague = others.find((u) => u.teamId !== rep!.teamId)!;
+  const teamContact = t.demo.contacts.find((c) => c.teamId === rep!.teamId && c.ownerId !== rep!.id && c.phone && c.email)!;
+  const otherContact = t.demo.contacts.find((c) => c.tenantId === tenant().id && c.teamId && c.teamId !== rep!.teamId && c.phone && c.email && !live(c.id, 'PARTNER_SHARING'))!;
+  const sharingContact = t.demo.contacts.find((c) => c.tenantId === tenant().id && c.email && live(c.id, 'PARTNER_SHARING'))!;
+  const ownContact = t.demo.contacts.find((c) => c.ownerId === rep!.id && c.phone)!;
+  const marketingContact = t.demo.contacts.find((c) => c.teamId === rep!.teamId && c.email && live(c.id, 'MARKETING'))!;
+  const noMarketingContact = t.demo.contacts.find((c) => c.teamId === rep!.teamId && c.email && !live(c.id, 'MARKETING'))!;
+  const callOf = (userId: string, extra: (c: (typeof t.demo.callLogs)[number]) => boolean = () => true) =>
+    t.demo.callLogs.find((c) => c.userId === userId && c.contactId && c.notes && extra(c))!;
+  const recordedWithConsent = t.demo.callLogs.find((c) => c.tenantId === tenant().id && c.recordingUrl && c.contactId && live(c.contactId, 'CALL_RECORDING'))!;
+  const recordedWithoutConsent = t.demo.callLogs.find((c) => c.tenantId === tenant().id && c.recordingUrl && c.contactId && !live(c.contactId, 'CALL_RECORDING'))!;
+  const owners = new Set(t.demo.contacts.map((c) => c.ownerId));
+  const someoneElse = (u: { id: string }) => u.id !== admin!.id && u.id !== rep!.id && owners.has(u.id);
+  const tracked = users().find((u) => someoneElse(u) && live(u.id, 'LOCATION_TRACKING'))!;
+  const untracked = users().find((u) => someoneElse(u) && !live(u.id, 'LOCATION_TRACKING'))!;
+  const installer = t.demo.partnerInstallations.find((i) => i.tenantId === tenant().id && i.clientId === 'marketplace-dialer')!.installedBy;
+  return { admin: admin!, rep: rep!, colleague, teamContact, otherContact, sharingContact, ownContact, marketingContact, noMarketingContact, callOf, recordedWithConsent, recordedWithoutConsent, tracked, untracked, installer };
+}
+
+const pingOf = (userId: string) => t.demo.locationPings.filter((p) => p.userId === userId).sort((a, b) => b.recordedAt.getTime() - a.recordedAt.getTime())[0]!;
+
+type Cell = [string, (c: ReturnType<typeof cast>) => { caller: CallerSpec; kind: Kind; id: string; raw: any }, string, Effect];
+
+/** [description, who asks about which row, field, expected effect] */
+const CELLS: Cell[] = [
+  // MEMBER: the team's contacts in full; other teams' contacts name only; colleagues' phone masked.
+  ['MEMBER · team contact · SERVICE', (c) => ({ caller: { role: 'MEMBER', userId: c.rep.id }, kind: 'Contact', id: c.teamContact.id, raw: c.teamContact }), 'phone', 'FULL'],
+  ['MEMBER · team contact · SERVICE', (c) => ({ caller: { role: 'MEMBER', userId: c.rep.id }, kind: 'Contact', id: c.teamContact.id, raw: c.teamContact }), 'email', 'FULL'],
+  ['MEMBER · own contact · SERVICE', (c) => ({ caller: { role: 'MEMBER', userId: c.rep.id }, kind: 'Contact', id: c.ownContact.id, raw: c.ownContact }), 'phone', 'FULL'],
+  ['MEMBER · other team contact · SERVICE', (c) => ({ caller: { role: 'MEMBER', userId: c.rep.id }, kind: 'Contact', id: c.otherContact.id, raw: c.otherContact }), 'name', 'FULL'],
+  ['MEMBER · other team contact · SERVICE', (c) => ({ caller: { role: 'MEMBER', userId: c.rep.id }, kind: 'Contact', id: c.otherContact.id, raw: c.otherContact }), 'email', 'MASK'],
+  ['MEMBER · other team contact · SERVICE', (c) => ({ caller: { role: 'MEMBER', userId: c.rep.id }, kind: 'Contact', id: c.otherContact.id, raw: c.otherContact }), 'phone', 'MASK'],
+  ['MEMBER · colleague · SERVICE', (c) => ({ caller: { role: 'MEMBER', userId: c.rep.id }, kind: 'User', id: c.colleague.id, raw: c.colleague }), 'name', 'FULL'],
+  ['MEMBER · colleague · SERVICE', (c) => ({ caller: { role: 'MEMBER', userId: c.rep.id }, kind: 'User', id: c.colleague.id, raw: c.colleague }), 'email', 'FULL'],
+  ['MEMBER · colleague · SERVICE', (c) => ({ caller: { role: 'MEMBER', userId: c.rep.id }, kind: 'User', id: c.colleague.id, raw: c.colleague }), 'phone', 'MASK'],
+  ['MEMBER · self · SERVICE', (c) => ({ caller: { role: 'MEMBER', userId: c.rep.id }, kind: 'User', id: c.rep.id, raw: c.rep }), 'phone', 'FULL'],
+  // MEMBER: call logs and locations are for self consumption only.
+  ['MEMBER · own call · SERVICE', (c) => ({ caller: { role: 'MEMBER', userId: c.rep.id }, kind: 'CallLog', id: c.callOf(c.rep.id).id, raw: c.callOf(c.rep.id) }), 'counterpartyNumber', 'FULL'],
+  ['MEMBER · own call · SERVICE', (c) => ({ caller: { role: 'MEMBER', userId: c.rep.id }, kind: 'CallLog', id: c.callOf(c.rep.id).id, raw: c.callOf(c.rep.id) }), 'notes', 'FULL'],
+  ['MEMBER · colleague call · SERVICE', (c) => ({ caller: { role: 'MEMBER', userId: c.rep.id }, kind: 'CallLog', id: c.callOf(c.colleague.id).id, raw: c.callOf(c.colleague.id) }), 'counterpartyNumber', 'WITHHOLD'],
+  ['MEMBER · colleague call · SERVICE', (c) => ({ caller: { role: 'MEMBER', userId: c.rep.id }, kind: 'CallLog', id: c.callOf(c.colleague.id).id, raw: c.callOf(c.colleague.id) }), 'startedAt', 'WITHHOLD'],
+  ['MEMBER · tracked colleague location · consent live', (c) => ({ caller: { role: 'MEMBER', userId: c.rep.id }, kind: 'LocationPing', id: c.tracked.id, raw: pingOf(c.tracked.id) }), 'latitude', 'WITHHOLD'],
+  ['MEMBER · own location', (c) => ({ caller: { role: 'MEMBER', userId: c.rep.id }, kind: 'LocationPing', id: c.rep.id, raw: pingOf(c.rep.id) }), 'latitude', 'FULL'],
+  // ADMIN: the tenant's people in full; call numbers masked, notes withheld; locations coarse, with consent only.
+  ['ADMIN · other team contact · SERVICE', (c) => ({ caller: { role: 'ADMIN', userId: c.admin.id }, kind: 'Contact', id: c.otherContact.id, raw: c.otherContact }), 'phone', 'FULL'],
+  ['ADMIN · colleague · SERVICE', (c) => ({ caller: { role: 'ADMIN', userId: c.admin.id }, kind: 'User', id: c.colleague.id, raw: c.colleague }), 'phone', 'FULL'],
+  ['ADMIN · colleague call · SERVICE', (c) => ({ caller: { role: 'ADMIN', userId: c.admin.id }, kind: 'CallLog', id: c.callOf(c.colleague.id).id, raw: c.callOf(c.colleague.id) }), 'startedAt', 'FULL'],
+  ['ADMIN · colleague call · SERVICE', (c) => ({ caller: { role: 'ADMIN', userId: c.admin.id }, kind: 'CallLog', id: c.callOf(c.colleague.id).id, raw: c.callOf(c.colleague.id) }), 'counterpartyNumber', 'MASK'],
+  ['ADMIN · colleague call · SERVICE', (c) => ({ caller: { role: 'ADMIN', userId: c.admin.id }, kind: 'CallLog', id: c.callOf(c.colleague.id).id, raw: c.callOf(c.colleague.id) }), 'notes', 'WITHHOLD'],
+  ['ADMIN · location · consent live', (c) => ({ caller: { role: 'ADMIN', userId: c.admin.id }, kind: 'LocationPing', id: c.tracked.id, raw: pingOf(c.tracked.id) }), 'latitude', 'GENERALIZE'],
+  ['ADMIN · location · consent live', (c) => ({ caller: { role: 'ADMIN', userId: c.admin.id }, kind: 'LocationPing', id: c.tracked.id, raw: pingOf(c.tracked.id) }), 'recordedAt', 'GENERALIZE'],
+  ['ADMIN · location · no consent', (c) => ({ caller: { role: 'ADMIN', userId: c.admin.id }, kind: 'LocationPing', id: c.untracked.id, raw: pingOf(c.untracked.id) }), 'latitude', 'WITHHOLD'],
+  ['ADMIN · recording · recording consent live', (c) => ({ caller: { role: 'ADMIN', userId: c.admin.id }, kind: 'CallLog', id: c.recordedWithConsent.id, raw: c.recordedWithConsent }), 'recordingUrl', 'FULL'],
+  ['ADMIN · recording · no recording consent', (c) => ({ caller: { role: 'ADMIN', userId: c.admin.id }, kind: 'CallLog', id: c.recordedWithoutConsent.id, raw: c.recordedWithoutConsent }), 'recordingUrl', 'WITHHOLD'],
+  // Consent-based purposes need the subject's consent.
+  ['MEMBER · team contact · MARKETING · consent live', (c) => ({ caller: { role: 'MEMBER', userId: c.rep.id, purpose: 'MARKETING' }, kind: 'Contact', id: c.marketingContact.id, raw: c.marketingContact }), 'email', 'FULL'],
+  ['MEMBER · team contact · MARKETING · no consent', (c) => ({ caller: { role: 'MEMBER', userId: c.rep.id, purpose: 'MARKETING' }, kind: 'Contact', id: c.noMarketingContact.id, raw: c.noMarketingContact }), 'email', 'MASK'],
+  // SUPPORT: masked without a ticket, in full with one.
+  ['SUPPORT · contact · SUPPORT · no ticket', (c) => ({ caller: { role: 'SUPPORT', userId: c.admin.id }, kind: 'Contact', id: c.teamContact.id, raw: c.teamContact }), 'name', 'MASK'],
+  ['SUPPORT · contact · SUPPORT · no ticket', (c) => ({ caller: { role: 'SUPPORT', userId: c.admin.id }, kind: 'Contact', id: c.teamContact.id, raw: c.teamContact }), 'phone', 'MASK'],
+  ['SUPPORT · call · SUPPORT · no ticket', (c) => ({ caller: { role: 'SUPPORT', userId: c.admin.id }, kind: 'CallLog', id: c.callOf(c.colleague.id).id, raw: c.callOf(c.colleague.id) }), 'notes', 'WITHHOLD'],
+  ['SUPPORT · contact · SUPPORT · ticket', (c) => ({ caller: { role: 'SUPPORT', userId: c.admin.id, ticket: true }, kind: 'Contact', id: c.teamContact.id, raw: c.teamContact }), 'phone', 'FULL'],
+  ['SUPPORT · call · SUPPORT · ticket', (c) => ({ caller: { role: 'SUPPORT', userId: c.admin.id, ticket: true }, kind: 'CallLog', id: c.callOf(c.colleague.id).id, raw: c.callOf(c.colleague.id) }), 'notes', 'FULL'],
+  // PARTNER: the installing user's name and email; contacts pseudonymous unless they agreed to sharing.
+  ['PARTNER · installing user · PARTNER_SHARING', (c) => ({ caller: { role: 'PARTNER', userId: c.installer, partner: 'marketplace-dialer' }, kind: 'User', id: c.installer, raw: users().find((u) => u.id === c.installer) }), 'email', 'FULL'],
+  ['PARTNER · installing user · PARTNER_SHARING', (c) => ({ caller: { role: 'PARTNER', userId: c.installer, partner: 'marketplace-dialer' }, kind: 'User', id: c.installer, raw: users().find((u) => u.id === c.installer) }), 'phone', 'WITHHOLD'],
+  ['PARTNER · another user · PARTNER_SHARING', (c) => ({ caller: { role: 'PARTNER', userId: c.installer, partner: 'marketplace-dialer' }, kind: 'User', id: c.colleague.id, raw: c.colleague }), 'name', 'WITHHOLD'],
+  ['PARTNER · contact · no sharing consent', (c) => ({ caller: { role: 'PARTNER', userId: c.installer, partner: 'marketplace-dialer' }, kind: 'Contact', id: c.otherContact.id, raw: c.otherContact }), 'name', 'PSEUDONYM'],
+  ['PARTNER · contact · no sharing consent', (c) => ({ caller: { role: 'PARTNER', userId: c.installer, partner: 'marketplace-dialer' }, kind: 'Contact', id: c.otherContact.id, raw: c.otherContact }), 'phone', 'WITHHOLD'],
+  ['PARTNER · contact · sharing consent live', (c) => ({ caller: { role: 'PARTNER', userId: c.installer, partner: 'marketplace-dialer' }, kind: 'Contact', id: c.sharingContact.id, raw: c.sharingContact }), 'email', 'FULL'],
+  ['PARTNER · call · PARTNER_SHARING', (c) => ({ caller: { role: 'PARTNER', userId: c.installer, partner: 'marketplace-dialer' }, kind: 'CallLog', id: c.callOf(c.colleague.id).id, raw: c.callOf(c.colleague.id) }), 'startedAt', 'WITHHOLD'],
+  // DPO: in full for rights requests and legal purposes.
+  ['DPO · contact · RIGHTS_REQUEST', (c) => ({ caller: { role: 'DPO', userId: c.admin.id }, kind: 'Contact', id: c.otherContact.id, raw: c.otherContact }), 'phone', 'FULL'],
+  ['DPO · call · LEGAL', (c) => ({ caller: { role: 'DPO', userId: c.admin.id, purpose: 'LEGAL' }, kind: 'CallLog', id: c.callOf(c.colleague.id).id, raw: c.callOf(c.colleague.id) }), 'notes', 'FULL'],
+];
+
+describe('privacy matrix', () => {
+  const rows = CELLS.flatMap(([label, who, field, effect]) => PATHS.map((path) => [`${label} · ${field} · ${path} → ${effect}`, who, field, effect, path] as const));
+
+  it.each(rows)('%s', async (label, who, field, effect, path) => {
+    const { caller, kind, id, raw } = who(cast());
+    expect(raw).toBeDefined();
+    expectEffect(await observe(caller, kind, id, field, path), raw[field], effect, label);
+  });
+
+  it('refuses a purpose the role may not use', async () => {
+    const { rep } = cast();
+    const res = await t.query('{ me { id } }', { token: await tokenOf({ role: 'MEMBER', userId: rep.id }), headers: { 'x-purpose': 'LEGAL' } });
+    expect(res.status).toBe(403);
+    expect(res.body.errors![0]!.extensions!.code).toBe('PURPOSE_NOT_ALLOWED');
+  });
+});
+
+describe('consent', () => {
+  it('is in force on the very next request, in another subgraph', async () => {
+    const { admin, untracked } = cast();
+    const token = await tokenOf({ role: 'ADMIN', userId: admin.id });
+    const read = async () => (await observe({ role: 'ADMIN', userId: admin.id }, 'LocationPing', untracked.id, 'latitude', 'root')).notice?.effect ?? 'FULL';
+    expect(await read()).toBe('WITHHOLD');
+
+    // The user grants it for themselves (recorded by the contacts subgraph, read by location).
+    const self = await tokenOf({ role: 'MEMBER', userId: untracked.id });
+    const grant = await t.query(`mutation { grantConsent(subject: { type: USER, id: "${untracked.id}" }, purpose: LOCATION_TRACKING, source: "mobile-app") { status purpose source } }`, { token: self });
+    expect(grant.body.data.grantConsent).toEqual({ status: 'GRANTED', purpose: 'LOCATION_TRACKING', source: 'mobile-app' });
+    expect(await read()).toBe('GENERALIZE');
+
+    const withdraw = await t.query(`mutation { withdrawConsent(subject: { type: USER, id: "${untracked.id}" }, purpose: LOCATION_TRACKING) { status } }`, { token: self });
+    expect(withdraw.body.data.withdrawConsent.status).toBe('WITHDRAWN');
+    expect(await read()).toBe('WITHHOLD');
+
+    const history = await t.query(`{ consents(subject: { type: USER, id: "${untracked.id}" }) { current { purpose granted } history { purpose status } } }`, { token });
+    const location = history.body.data.consents.history.filter((h: { purpose: string }) => h.purpose === 'LOCATION_TRACKING');
+    expect(location.slice(-2)).toEqual([
+      { purpose: 'LOCATION_TRACKING', status: 'GRANTED' },
+      { purpose: 'LOCATION_TRACKING', status: 'WITHDRAWN' },
+    ]);
+    expect(history.body.data.consents.current).toContainEqual({ purpose: 'LOCATION_TRACKING', granted: false });
+  });
+
+  it('is recorded by the contact’s owner or an ADMIN, never by another rep, SUPPORT or a partner', async () => {
+    const { rep, admin, otherContact, installer } = cast();
+    const mutation = `mutation { grantConsent(subject: { type: CONTACT, id: "${otherContact.id}" }, purpose: MARKETING) { status } }`;
+    const codeFor = async (spec: CallerSpec) => (await t.query(mutation, { token: await tokenOf(spec) })).body.errors?.[0]?.extensions?.code ?? 'OK';
+    expect(await codeFor({ role: 'MEMBER', userId: rep.id })).toBe('FORBIDDEN');
+    expect(await codeFor({ role: 'SUPPORT', userId: admin.id, ticket: true })).toBe('FORBIDDEN');
+    expect(await codeFor({ role: 'PARTNER', userId: installer, partner: 'marketplace-dialer' })).toBe('FORBIDDEN');
+    expect(await codeFor({ role: 'MEMBER', userId: otherContact.ownerId! })).toBe('OK');
+    expect(await codeFor({ role: 'ADMIN', userId: admin.id })).toBe('OK');
+    const bad = await t.query(`mutation { grantConsent(subject: { type: USER, id: "not-an-id" }, purpose: MARKETING) { status } }`, { token: await tokenOf({ role: 'ADMIN', userId: admin.id }) });
+    expect(bad.body.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('reads consents of many subjects with one statement per subgraph per request', async () => {
+    const { sqlStatistics } = await import('../../platform/database');
+    const { admin } = cast();
+    const token = await tokenOf({ role: 'ADMIN', userId: admin.id });
+    const count = async (first: number) => {
+      const before = sqlStatistics.statements;
+      const res = await t.query(`{ users(first: ${first}) { nodes { lastLocation { latitude } } } }`, { token });
+      expect(res.body.errors).toBeUndefined();
+      return sqlStatistics.statements - before;
+    };
+    expect(await count(2)).toBe(await count(9));
+  });
+});
