@@ -43,39 +43,60 @@ export interface SubjectFacts {
 }
 
 const NONE: ReadonlySet<ConsentPurpose> = new Set();
-const key = (role: Role, kind: SubjectKind, relation: Relation, category: Category) => `${role}|${kind}|${relation}|${category}`;
+
+type Index = Record<Role, Record<SubjectKind, Record<Relation, Map<Category, readonly PolicyRow[]>>>>;
 
 /**
  * The policy table indexed once, at start-up: for every (role, kind, relation, category) the rows
- * that can apply, in table order. A decision then tries two or three rows, not the whole table.
+ * that can apply, in table order. A decision then tries one to three rows, not the whole table.
  */
-function compile(table: readonly PolicyRow[]): Map<string, PolicyRow[]> {
-  const index = new Map<string, PolicyRow[]>();
-  for (const role of ROLES)
-    for (const kind of SUBJECT_KINDS)
-      for (const relation of RELATIONS)
+function compile(table: readonly PolicyRow[]): Index {
+  const index = {} as Index;
+  for (const role of ROLES) {
+    index[role] = {} as Index[Role];
+    for (const kind of SUBJECT_KINDS) {
+      index[role][kind] = {} as Index[Role][SubjectKind];
+      for (const relation of RELATIONS) {
+        const byCategory = new Map<Category, readonly PolicyRow[]>();
         for (const category of CATEGORIES) {
-          const rows = table.filter(
-            (row) =>
-              (row.roles === '*' || row.roles.includes(role)) &&
-              (!row.kinds || row.kinds.includes(kind)) &&
-              (!row.relations || row.relations.includes(relation)) &&
-              (!row.categories || row.categories.includes(category)),
+          byCategory.set(
+            category,
+            table.filter(
+              (row) =>
+                (row.roles === '*' || row.roles.includes(role)) &&
+                (!row.kinds || row.kinds.includes(kind)) &&
+                (!row.relations || row.relations.includes(relation)) &&
+                (!row.categories || row.categories.includes(category)),
+            ),
           );
-          index.set(key(role, kind, relation, category), rows);
         }
+        index[role][kind][relation] = byCategory;
+      }
+    }
+  }
   return index;
 }
 
 const COMPILED = compile(POLICY_TABLE);
 
+export interface ConsentNeeds {
+  readonly subject: boolean;
+  readonly counterpart: boolean;
+}
+const NEEDS_NOTHING: ConsentNeeds = { subject: false, counterpart: false };
+const NEEDS_SUBJECT: ConsentNeeds = { subject: true, counterpart: false };
+const NEEDS_COUNTERPART: ConsentNeeds = { subject: false, counterpart: true };
+const NEEDS_BOTH: ConsentNeeds = { subject: true, counterpart: true };
+
 /** Which consents decide() will need for this value, so they can be loaded (batched) first. */
-export function consentNeeds(caller: CallerFacts, subject: Pick<SubjectFacts, 'kind' | 'relation'>, category: Category): { subject: boolean; counterpart: boolean } {
-  if (caller.role === 'DPO') return { subject: false, counterpart: false };
+export function consentNeeds(caller: CallerFacts, subject: Pick<SubjectFacts, 'kind' | 'relation'>, category: Category): ConsentNeeds {
+  if (caller.role === 'DPO') return NEEDS_NOTHING;
   const consentPurpose = PURPOSE_DEFINITIONS[caller.purpose].consent !== undefined;
   const locationOfOther = category === 'user.location.precise' && subject.relation !== 'SELF';
   const partnerContact = caller.role === 'PARTNER' && subject.kind === 'CONTACT';
-  return { subject: consentPurpose || locationOfOther || partnerContact, counterpart: category === 'user.biometric.voice' };
+  const needSubject = consentPurpose || locationOfOther || partnerContact;
+  const needCounterpart = category === 'user.biometric.voice';
+  return needSubject ? (needCounterpart ? NEEDS_BOTH : NEEDS_SUBJECT) : needCounterpart ? NEEDS_COUNTERPART : NEEDS_NOTHING;
 }
 
 /**
@@ -83,6 +104,8 @@ export function consentNeeds(caller: CallerFacts, subject: Pick<SubjectFacts, 'k
  * First match wins: purpose not allowed → restricted subject → recording consent → location
  * consent → consent-based purpose → the role's row in the policy table → withheld.
  */
+const NO_GRANT: Decision = { effect: 'WITHHOLD', reason: 'NO_GRANT' };
+
 export function decide(caller: CallerFacts, subject: SubjectFacts, category: Category): Decision {
   const consents = subject.consents ?? NONE;
   if (!ROLE_PURPOSES[caller.role].includes(caller.purpose)) return { effect: 'WITHHOLD', reason: 'PURPOSE_NOT_ALLOWED' };
@@ -101,14 +124,10 @@ export function decide(caller: CallerFacts, subject: SubjectFacts, category: Cat
       return { effect: 'MASK', reason: 'NO_CONSENT' };
     }
   }
-  const facts = {
-    ticket: caller.ticket,
-    partnerScopes: caller.partnerScopes,
-    subjectInstalledCallerApp: subject.installedCallerApp ?? false,
-    subjectConsents: consents,
-  };
-  for (const row of COMPILED.get(key(caller.role, subject.kind, subject.relation, category)) ?? []) {
-    if (!row.when || row.when(facts)) return { effect: row.effect, reason: row.reason };
+  for (const row of COMPILED[caller.role][subject.kind][subject.relation].get(category) ?? []) {
+    if (!row.when) return row;
+    const facts = { ticket: caller.ticket, partnerScopes: caller.partnerScopes, subjectInstalledCallerApp: subject.installedCallerApp ?? false, subjectConsents: consents };
+    if (row.when(facts)) return row;
   }
-  return { effect: 'WITHHOLD', reason: 'NO_GRANT' };
+  return NO_GRANT;
 }

@@ -66,6 +66,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       bodyLimit: subgraphConfig.bodyLimit,
       pseudonymSecret: subgraphConfig.pseudonymSecret,
       privacyEnforcement: subgraphConfig.privacyEnforcement,
+      privacyEngine: subgraphConfig.privacyEngine,
       recordingsBaseUrl: subgraphConfig.recordingsBaseUrl,
     });
   }

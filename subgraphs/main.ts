@@ -26,6 +26,7 @@ async function main(): Promise<void> {
     bodyLimit: config.bodyLimit,
     pseudonymSecret: config.pseudonymSecret,
     privacyEnforcement: config.privacyEnforcement,
+    privacyEngine: config.privacyEngine,
     recordingsBaseUrl: config.recordingsBaseUrl,
   });
   const stop = () => void running.close().then(() => dataSource.destroy()).then(() => privacyStore.destroy()).then(() => process.exit(0));

@@ -3,7 +3,10 @@ import type { Caller } from '../caller';
 import { consentNeeds, decide, type CallerFacts, type Decision } from '../decide';
 import type { Category, ConsentPurpose, Effect } from '../policy';
 import { subjectKey, type ConsentStore, type ConsentSubject } from '../store/consents';
-import type { SubjectMappers } from './subject';
+import type { SubjectMappers, SubjectOfRow } from './subject';
+
+const UNKNOWN_SUBJECT: Decision = { effect: 'WITHHOLD', reason: 'UNKNOWN_SUBJECT' };
+const RELATION_SLOT = { SELF: 0, SAME_TEAM: 2, SAME_TENANT: 4 } as const;
 
 /** One entry of `extensions.privacy`: a value that was not shown in full, and why. */
 export interface PrivacyNotice {
@@ -32,8 +35,18 @@ export class PrivacyRequest {
   readonly tenantKey: Uint8Array;
   private readonly facts: CallerFacts;
   private readonly consentLoader: DataLoader<ConsentSubject, Set<ConsentPurpose>, string>;
-  /** Decisions per row object, so the mask step reuses the rule's decision. */
+  /** Decisions per row object, for executors that decide and mask in two steps (shield). */
   private readonly decisions = new WeakMap<object, Map<string, Decision>>();
+  /** The subject of each row, mapped once per row rather than once per field. */
+  private readonly subjectsOfRows = new WeakMap<object, SubjectOfRow>();
+  /**
+   * Decisions that need no consent depend only on (field, relation, installer): made once per
+   * request per field, then looked up by a small index instead of recomputed for every row.
+   */
+  private readonly memo = new Map<string, (Decision | undefined)[]>();
+
+  /** Consents already loaded for this request (by preload or an earlier decision). */
+  private readonly knownConsents = new Map<string, Set<ConsentPurpose>>();
 
   constructor(private readonly options: PrivacyRequestOptions) {
     const { caller } = options;
@@ -42,27 +55,67 @@ export class PrivacyRequest {
     this.consentLoader = new DataLoader(
       async (subjects) => {
         const live = await options.consents.liveConsents(caller.tenantId, subjects);
-        return subjects.map((s) => live.get(subjectKey(s)) ?? new Set());
+        return subjects.map((s) => {
+          const consents = live.get(subjectKey(s)) ?? new Set<ConsentPurpose>();
+          this.knownConsents.set(subjectKey(s), consents);
+          return consents;
+        });
       },
       { cacheKeyFn: subjectKey },
     );
   }
 
+  /**
+   * Loads, in one batch, the consents that the rows of a list may need, so that deciding their
+   * fields afterwards is synchronous. Returns undefined when nothing needs loading.
+   */
+  preload(typeName: string, categories: readonly Category[], rows: readonly object[]): Promise<unknown> | undefined {
+    const wanted: ConsentSubject[] = [];
+    for (const row of rows) {
+      const subject = this.subjectOf(typeName, row);
+      if (!subject) continue;
+      for (const category of categories) {
+        const needs = consentNeeds(this.facts, subject, category);
+        if (needs.subject && subject.consentSubject && !this.knownConsents.has(subjectKey(subject.consentSubject))) wanted.push(subject.consentSubject);
+        if (needs.counterpart && subject.counterpart && !this.knownConsents.has(subjectKey(subject.counterpart))) wanted.push(subject.counterpart);
+      }
+    }
+    return wanted.length > 0 ? this.consentLoader.loadMany(wanted) : undefined;
+  }
+
   /** Decides one value; synchronous unless the policy needs consents that are not loaded yet. */
   decide(typeName: string, row: object, field: string, category: Category): Decision | Promise<Decision> {
-    const mapper = this.options.subjects[typeName];
-    if (!mapper) return this.remember(row, field, { effect: 'WITHHOLD', reason: 'UNKNOWN_SUBJECT' });
-    const subject = mapper(row, this.options.caller, this.options.partnerInstaller);
+    const subject = this.subjectOf(typeName, row);
+    if (!subject) return UNKNOWN_SUBJECT;
     const needs = consentNeeds(this.facts, subject, category);
     const wantSubject = needs.subject && subject.consentSubject;
     const wantCounterpart = needs.counterpart && subject.counterpart;
-    if (!wantSubject && !wantCounterpart) return this.remember(row, field, decide(this.facts, subject, category));
+    if (!wantSubject && !wantCounterpart) {
+      const fieldKey = `${typeName}.${field}`;
+      let slots = this.memo.get(fieldKey);
+      if (!slots) this.memo.set(fieldKey, (slots = []));
+      const slot = RELATION_SLOT[subject.relation] + (subject.installedCallerApp ? 1 : 0);
+      return (slots[slot] ??= decide(this.facts, subject, category));
+    }
+    const consents = wantSubject ? this.knownConsents.get(subjectKey(subject.consentSubject!)) : undefined;
+    const counterpartConsents = wantCounterpart ? this.knownConsents.get(subjectKey(subject.counterpart!)) : undefined;
+    if ((!wantSubject || consents) && (!wantCounterpart || counterpartConsents)) {
+      return decide(this.facts, { ...subject, consents, counterpartConsents }, category);
+    }
     return Promise.all([
       wantSubject ? this.consentLoader.load(subject.consentSubject!) : undefined,
       wantCounterpart ? this.consentLoader.load(subject.counterpart!) : undefined,
-    ]).then(([consents, counterpartConsents]) =>
-      this.remember(row, field, decide(this.facts, { ...subject, consents, counterpartConsents }, category)),
-    );
+    ]).then(([loaded, loadedCounterpart]) => decide(this.facts, { ...subject, consents: loaded, counterpartConsents: loadedCounterpart }, category));
+  }
+
+  private subjectOf(typeName: string, row: object): SubjectOfRow | undefined {
+    let subject = this.subjectsOfRows.get(row);
+    if (!subject) {
+      const mapper = this.options.subjects[typeName];
+      if (!mapper) return undefined;
+      this.subjectsOfRows.set(row, (subject = mapper(row, this.options.caller, this.options.partnerInstaller)));
+    }
+    return subject;
   }
 
   recall(row: object, field: string): Decision | undefined {
@@ -73,7 +126,7 @@ export class PrivacyRequest {
     if (decision.effect !== 'FULL') this.notices.push({ path, effect: decision.effect, reason: decision.reason });
   }
 
-  private remember(row: object, field: string, decision: Decision): Decision {
+  remember(row: object, field: string, decision: Decision): Decision {
     let fields = this.decisions.get(row);
     if (!fields) this.decisions.set(row, (fields = new Map()));
     fields.set(field, decision);

@@ -1,9 +1,19 @@
-import { isEnumType, getNamedType, isObjectType, responsePathAsArray, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
+import {
+  defaultFieldResolver,
+  getNamedType,
+  isEnumType,
+  isObjectType,
+  responsePathAsArray,
+  type GraphQLFieldResolver,
+  type GraphQLResolveInfo,
+  type GraphQLSchema,
+} from 'graphql';
 import { applyMiddleware, middleware, type IMiddlewareTypeMap } from 'graphql-middleware';
 import { allow, deny, rule, shield } from 'graphql-shield';
 import type { IFallbackErrorMapperType, IRules } from 'graphql-shield/typings/types';
 import { childLogger } from '../../platform/logger';
 import type { Classification } from '../classification';
+import type { Decision } from '../decide';
 import type { Category } from '../policy';
 import { applyEffect } from './apply-effect';
 import type { PrivacyRequest } from './request';
@@ -15,33 +25,28 @@ export interface PrivacyAwareContext {
   privacyRequest: PrivacyRequest;
 }
 
+/** How the rules run: `compiled` (default) or graphql-shield's own executor (`shield`). */
+export type PrivacyEngine = 'compiled' | 'shield';
+
 /** Federation's own fields: answered as they are (they carry no row data themselves). */
 const FEDERATION_RULES = { Query: { _service: allow, _entities: allow }, _Service: { sdl: allow } };
 
-function personalFieldRule(typeName: string, field: string, category: Category) {
-  // no_cache: the answer depends on the row (its subject), never reuse it for another row.
-  return rule(`privacy:${typeName}.${field}`, { cache: 'no_cache' })(async (parent: object, _args: unknown, context: PrivacyAwareContext, info: GraphQLResolveInfo) => {
-    const request = context.privacyRequest;
-    const decision = await request.decide(typeName, parent, field, category);
-    if (decision.effect === 'FULL') return true;
-    request.notice(responsePathAsArray(info.path), decision);
-    return false;
-  });
+type FieldDecider = (parent: object, context: PrivacyAwareContext, info: GraphQLResolveInfo) => Decision | Promise<Decision>;
+
+interface PersonalField {
+  category: Category;
+  decide: FieldDecider;
 }
 
 /**
- * graphql-shield rules generated from the SDL classification and the policy: a policy rule on
- * every personal field, `allow` on every field classified non-personal and on structural types,
- * and `deny` as the fallback. A denied personal field gets its masked value (fallbackError is
- * where shield lets a denial become a value).
- *
- * Only the personal fields are wrapped: shield wraps every field of the schema in a promise, and a
- * field whose rule is the constant `allow` gains nothing from that but latency, so those wrappers
- * are dropped from shield's generated middleware.
+ * The permissions of one subgraph, generated from its SDL classification and the policy: a
+ * graphql-shield rule on every personal field (decided per row — never cached), `allow` on
+ * fields classified non-personal, on structural types and on federation's fields, `deny` as the
+ * fallback for anything else.
  */
-export function protectSchema(schema: GraphQLSchema, classification: Classification): GraphQLSchema {
+export function buildPermissions(schema: GraphQLSchema, classification: Classification) {
   const rules: Record<string, Record<string, unknown>> = { ...FEDERATION_RULES };
-  const categories = new Map<string, Category>();
+  const personal = new Map<string, PersonalField>();
   for (const [typeName, type] of Object.entries(schema.getTypeMap())) {
     if (!isObjectType(type) || typeName.startsWith('__') || typeName in FEDERATION_RULES) continue;
     const classes = classification.get(typeName);
@@ -51,41 +56,135 @@ export function protectSchema(schema: GraphQLSchema, classification: Classificat
     }
     const typeRules: Record<string, unknown> = {};
     for (const [field, cls] of classes) {
-      if (!cls.personal) typeRules[field] = allow;
-      else {
-        typeRules[field] = personalFieldRule(typeName, field, cls.category);
-        categories.set(`${typeName}.${field}`, cls.category);
+      if (!cls.personal) {
+        typeRules[field] = allow;
+        continue;
       }
+      const decideField: FieldDecider = (parent, context) => context.privacyRequest.decide(typeName, parent, field, cls.category);
+      personal.set(`${typeName}.${field}`, { category: cls.category, decide: decideField });
+      typeRules[field] = rule(`privacy:${typeName}.${field}`, { cache: 'no_cache' })(async (parent: object, _args: unknown, context: PrivacyAwareContext, info: GraphQLResolveInfo) => {
+        const decision = context.privacyRequest.remember(parent, field, await decideField(parent, context, info));
+        if (decision.effect === 'FULL') return true;
+        context.privacyRequest.notice(responsePathAsArray(info.path), decision);
+        return false;
+      });
     }
     rules[typeName] = typeRules;
   }
+  return { rules: rules as IRules, personal };
+}
 
-  const permissions = shield(rules as IRules, {
+/** The value of a personal field under a decision other than FULL (always valid for its type). */
+function hiddenValue(decision: Decision, field: PersonalField, parent: Record<string, unknown>, info: GraphQLResolveInfo, context: PrivacyAwareContext): unknown {
+  const named = getNamedType(info.returnType);
+  return applyEffect(decision.effect, field.category, parent[info.fieldName], { field: info.fieldName, typeName: named.name, isEnum: isEnumType(named) }, context.privacyRequest.tenantKey);
+}
+
+/** Fail closed: a rule that throws withholds the value and says so. */
+function failClosed(error: unknown, info: GraphQLResolveInfo, context: PrivacyAwareContext): null {
+  log.error({ field: `${info.parentType.name}.${info.fieldName}`, err: { name: (error as Error)?.name } }, 'privacy rule failed');
+  context.privacyRequest.notice(responsePathAsArray(info.path), { effect: 'WITHHOLD', reason: 'POLICY_ERROR' });
+  return null;
+}
+
+/**
+ * graphql-shield's own executor: every rule runs through shield's async middleware; a denied
+ * personal field gets its masked value through fallbackError. Shield wraps every field of the
+ * schema; wrappers of fields whose rule is the constant `allow` are dropped from its generated
+ * middleware, as they only add latency.
+ */
+function applyWithShield(schema: GraphQLSchema, { rules, personal }: ReturnType<typeof buildPermissions>): GraphQLSchema {
+  const permissions = shield(rules, {
     fallbackRule: deny,
     allowExternalErrors: false,
     fallbackError: ((error: unknown, parent: Record<string, unknown>, _args: unknown, context: PrivacyAwareContext, info: GraphQLResolveInfo) => {
-      const category = categories.get(`${info.parentType.name}.${info.fieldName}`);
+      const field = personal.get(`${info.parentType.name}.${info.fieldName}`);
       const decision = context.privacyRequest.recall(parent, info.fieldName);
-      if (error || !category || !decision) {
-        // Fail closed: an error in a rule or an unclassified field withholds the value.
-        if (error) log.error({ field: `${info.parentType.name}.${info.fieldName}`, err: { name: (error as Error).name } }, 'privacy rule failed');
-        context.privacyRequest.notice(responsePathAsArray(info.path), { effect: 'WITHHOLD', reason: 'POLICY_ERROR' });
-        return null;
-      }
-      const named = getNamedType(info.returnType);
-      return applyEffect(decision.effect, category, parent[info.fieldName], { field: info.fieldName, typeName: named.name, isEnum: isEnumType(named) }, context.privacyRequest.tenantKey);
+      if (error || !field || !decision) return failClosed(error ?? new Error('no decision'), info, context);
+      return hiddenValue(decision, field, parent, info, context);
       // shield types fallbackError as producing an Error; at run time its return value is the field's value
     }) as unknown as IFallbackErrorMapperType,
   });
-
   const personalOnly = middleware((target: GraphQLSchema) => {
     const generated = permissions.generate(target) as IMiddlewareTypeMap;
     const pruned: IMiddlewareTypeMap = {};
     for (const [typeName, fields] of Object.entries(generated)) {
-      const kept = Object.fromEntries(Object.entries(fields as object).filter(([field]) => categories.has(`${typeName}.${field}`)));
+      const kept = Object.fromEntries(Object.entries(fields as object).filter(([field]) => personal.has(`${typeName}.${field}`)));
       if (Object.keys(kept).length > 0) pruned[typeName] = kept;
     }
     return pruned;
   });
   return applyMiddleware(schema, personalOnly);
+}
+
+/**
+ * The same rules, compiled onto the personal fields' resolvers: a decision that needs no I/O is
+ * made synchronously and the field stays on graphql-js's synchronous path; only a decision that
+ * waits for consents returns a promise. Fields without a rule are not touched.
+ */
+function applyCompiled(schema: GraphQLSchema, { personal }: ReturnType<typeof buildPermissions>): GraphQLSchema {
+  preloadConsentsForLists(schema, personal);
+  for (const [key, field] of personal) {
+    const [typeName, fieldName] = key.split('.') as [string, string];
+    const type = schema.getType(typeName);
+    if (!isObjectType(type)) continue;
+    const definition = type.getFields()[fieldName]!;
+    const resolve: GraphQLFieldResolver<any, any> = definition.resolve ?? defaultFieldResolver;
+    const outcome = (decision: Decision, parent: any, args: any, context: PrivacyAwareContext, info: GraphQLResolveInfo) => {
+      if (decision.effect === 'FULL') return resolve(parent, args, context, info);
+      context.privacyRequest.notice(responsePathAsArray(info.path), decision);
+      return hiddenValue(decision, field, parent, info, context);
+    };
+    definition.resolve = (parent, args, context: PrivacyAwareContext, info) => {
+      try {
+        const decision = field.decide(parent, context, info);
+        if (decision instanceof Promise) {
+          return decision.then((d) => outcome(d, parent, args, context, info), (error: unknown) => failClosed(error, info, context));
+        }
+        return outcome(decision, parent, args, context, info);
+      } catch (error) {
+        return failClosed(error, info, context);
+      }
+    };
+  }
+  return schema;
+}
+
+const isPromise = (value: unknown): value is Promise<unknown> => typeof (value as Promise<unknown> | undefined)?.then === 'function';
+
+/**
+ * Every field that returns rows of a type with personal fields (a list's `nodes`, `lastCall`, …)
+ * loads the consents those rows may need in one batch before graphql-js descends into them, so the
+ * personal fields below decide synchronously instead of each waiting on its own promise.
+ */
+function preloadConsentsForLists(schema: GraphQLSchema, personal: Map<string, PersonalField>): void {
+  const categoriesOf = new Map<string, Category[]>();
+  for (const [key, field] of personal) {
+    const typeName = key.split('.')[0]!;
+    categoriesOf.set(typeName, [...(categoriesOf.get(typeName) ?? []), field.category]);
+  }
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    for (const definition of Object.values(type.getFields())) {
+      const target = getNamedType(definition.type).name;
+      const categories = categoriesOf.get(target);
+      if (!categories) continue;
+      const resolve: GraphQLFieldResolver<any, any> = definition.resolve ?? defaultFieldResolver;
+      const withConsents = (value: unknown, context: PrivacyAwareContext) => {
+        const rows = (Array.isArray(value) ? value : [value]).filter((row): row is object => typeof row === 'object' && row !== null);
+        const pending = rows.length > 0 ? context.privacyRequest.preload(target, categories, rows) : undefined;
+        return pending ? pending.then(() => value) : value;
+      };
+      definition.resolve = (parent, args, context: PrivacyAwareContext, info) => {
+        const value = resolve(parent, args, context, info);
+        return isPromise(value) ? value.then((v) => withConsents(v, context)) : withConsents(value, context);
+      };
+    }
+  }
+}
+
+/** Protects a subgraph's schema with the permissions generated from its classification. */
+export function protectSchema(schema: GraphQLSchema, classification: Classification, engine: PrivacyEngine = 'compiled'): GraphQLSchema {
+  const permissions = buildPermissions(schema, classification);
+  return engine === 'shield' ? applyWithShield(schema, permissions) : applyCompiled(schema, permissions);
 }

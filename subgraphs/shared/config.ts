@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEV_INTERNAL_SECRET, DEV_PSEUDONYM_SECRET, parseEnv, port } from '../../platform/env';
 import { DEFAULT_DATABASE_URL } from '../../platform/database';
+import type { PrivacyEngine } from '../../privacy/enforcement/shield';
 import type { SubgraphName } from './subgraph';
 
 export const DEFAULT_SUBGRAPH_PORTS: Record<SubgraphName, number> = {
@@ -23,6 +24,7 @@ const schema = z.object({
   BODY_LIMIT: z.string().default('1mb'),
   PSEUDONYM_SECRET: z.string().min(32).default(DEV_PSEUDONYM_SECRET),
   PRIVACY_ENFORCEMENT: z.enum(['on', 'off']).default('on'),
+  PRIVACY_ENGINE: z.enum(['compiled', 'shield']).default('compiled'),
   RECORDINGS_BASE_URL: z.string().url().default('http://127.0.0.1:4000/recordings'),
 });
 
@@ -35,6 +37,7 @@ export interface SubgraphConfig {
   bodyLimit: string;
   pseudonymSecret: string;
   privacyEnforcement: boolean;
+  privacyEngine: PrivacyEngine;
   recordingsBaseUrl: string;
 }
 
@@ -59,6 +62,7 @@ export function loadSubgraphConfig(env: NodeJS.ProcessEnv = process.env): Subgra
     bodyLimit: parsed.BODY_LIMIT,
     pseudonymSecret: parsed.PSEUDONYM_SECRET,
     privacyEnforcement: parsed.PRIVACY_ENFORCEMENT === 'on',
+    privacyEngine: parsed.PRIVACY_ENGINE,
     recordingsBaseUrl: parsed.RECORDINGS_BASE_URL,
   };
 }

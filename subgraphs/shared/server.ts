@@ -10,7 +10,7 @@ import { ErrorCode, forbidden, unauthenticated } from '../../platform/errors';
 import type { Caller } from '../../privacy/caller';
 import { readClassification } from '../../privacy/classification';
 import { PrivacyRequest } from '../../privacy/enforcement/request';
-import { protectSchema } from '../../privacy/enforcement/shield';
+import { protectSchema, type PrivacyEngine } from '../../privacy/enforcement/shield';
 import { tenantPseudonymKey } from '../../privacy/masks';
 import { ConsentStore } from '../../privacy/store/consents';
 import type { PartnerInstallationRow } from '../../privacy/store/entities';
@@ -38,6 +38,8 @@ export interface SubgraphServerOptions {
   pseudonymSecret: string;
   /** Field-level privacy on (always, outside benchmarks that measure its cost). */
   privacyEnforcement: boolean;
+  /** How the generated rules run: compiled onto the resolvers (default) or by graphql-shield's executor. */
+  privacyEngine?: PrivacyEngine;
   /** Base URL of the media service that streams recordings through signed links. */
   recordingsBaseUrl: string;
 }
@@ -79,7 +81,7 @@ export async function startSubgraph<L>(module: SubgraphModule<L>, options: Subgr
   const tenantKeys = new Map<string, Uint8Array>();
   const tenantKey = (tenantId: string) => tenantKeys.get(tenantId) ?? tenantKeys.set(tenantId, tenantPseudonymKey(options.pseudonymSecret, tenantId)).get(tenantId)!;
   const apollo = new ApolloServer<SubgraphContext<L>>({
-    schema: options.privacyEnforcement ? protectSchema(subgraphSchema, readClassification(module.typeDefs)) : subgraphSchema,
+    schema: options.privacyEnforcement ? protectSchema(subgraphSchema, readClassification(module.typeDefs), options.privacyEngine) : subgraphSchema,
     introspection: options.introspection,
     includeStacktraceInErrorResponses: false,
     formatError: formatSubgraphError,

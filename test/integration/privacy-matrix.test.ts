@@ -19,10 +19,6 @@ const live = (subjectId: string, purpose: ConsentPurpose): boolean => {
   return records.length > 0 && records[records.length - 1]!.status === 'GRANTED';
 };
 
-beforeAll(async () => {
-  t = await startTestStack();
-});
-afterAll(() => t.close());
 
 type Kind = 'Contact' | 'User' | 'CallLog' | 'LocationPing';
 type Path = 'root' | 'nested' | 'entities';
@@ -221,7 +217,13 @@ const CELLS: Cell[] = [
   ['DPO · call · LEGAL', (c) => ({ caller: { role: 'DPO', userId: c.admin.id, purpose: 'LEGAL' }, kind: 'CallLog', id: c.callOf(c.colleague.id).id, raw: c.callOf(c.colleague.id) }), 'notes', 'FULL'],
 ];
 
-describe('privacy matrix', () => {
+/** Both executors of the generated rules must give the same answer in every cell. */
+describe.each(['compiled', 'shield'] as const)('privacy matrix (%s engine)', (engine) => {
+  beforeAll(async () => {
+    t = await startTestStack({ subgraph: { privacyEngine: engine } });
+  });
+  afterAll(() => t.close());
+
   const rows = CELLS.flatMap(([label, who, field, effect]) => PATHS.map((path) => [`${label} · ${field} · ${path} → ${effect}`, who, field, effect, path] as const));
 
   it.each(rows)('%s', async (label, who, field, effect, path) => {
@@ -239,6 +241,11 @@ describe('privacy matrix', () => {
 });
 
 describe('consent', () => {
+  beforeAll(async () => {
+    t = await startTestStack();
+  });
+  afterAll(() => t.close());
+
   it('is in force on the very next request, in another subgraph', async () => {
     const { admin, untracked } = cast();
     const token = await tokenOf({ role: 'ADMIN', userId: admin.id });

@@ -1,0 +1,56 @@
+import { consentNeeds, decide, type CallerFacts, type SubjectFacts } from '../../privacy/decide';
+import { CATEGORIES, EFFECTS, ROLE_PURPOSES, ROLES, SUBJECT_KINDS, RELATIONS, type Role } from '../../privacy/policy';
+
+const caller = (role: Role, extra: Partial<CallerFacts> = {}): CallerFacts => ({ role, purpose: ROLE_PURPOSES[role][0]!, ticket: false, partnerScopes: [], ...extra });
+const contact = (extra: Partial<SubjectFacts> = {}): SubjectFacts => ({ kind: 'CONTACT', relation: 'SAME_TEAM', ...extra });
+
+describe('decide()', () => {
+  it('answers every combination with a known effect and a reason', () => {
+    for (const role of ROLES)
+      for (const purpose of ROLE_PURPOSES[role])
+        for (const kind of SUBJECT_KINDS)
+          for (const relation of RELATIONS)
+            for (const category of CATEGORIES) {
+              const decision = decide(caller(role, { purpose }), { kind, relation, consents: new Set(['LOCATION_TRACKING', 'CALL_RECORDING']), counterpartConsents: new Set(['CALL_RECORDING']) }, category);
+              expect(EFFECTS).toContain(decision.effect);
+              expect(decision.reason).toMatch(/^[A-Z_]+$/);
+            }
+  });
+
+  it('applies the rules that hold for every role before the table, in order', () => {
+    // A restricted subject is masked for everyone but the DPO, even for an ADMIN.
+    expect(decide(caller('ADMIN'), contact({ restricted: true }), 'user.contact.email')).toEqual({ effect: 'MASK', reason: 'RESTRICTED' });
+    expect(decide(caller('DPO'), contact({ restricted: true }), 'user.contact.email').effect).toBe('FULL');
+    // No recording without the contact's recording consent, even on one's own call.
+    expect(decide(caller('MEMBER'), { kind: 'CALL_LOG', relation: 'SELF' }, 'user.biometric.voice')).toEqual({ effect: 'WITHHOLD', reason: 'NO_RECORDING_CONSENT' });
+    expect(decide(caller('MEMBER'), { kind: 'CALL_LOG', relation: 'SELF', counterpartConsents: new Set(['CALL_RECORDING']) }, 'user.biometric.voice').effect).toBe('FULL');
+    // Others' locations only with their tracking consent; one's own always.
+    expect(decide(caller('ADMIN'), { kind: 'LOCATION', relation: 'SAME_TEAM' }, 'user.location.precise').reason).toBe('NO_LOCATION_CONSENT');
+    expect(decide(caller('MEMBER'), { kind: 'LOCATION', relation: 'SELF' }, 'user.location.precise').effect).toBe('FULL');
+    // A consent-based purpose needs the subject's consent, also for a rep's own contact.
+    expect(decide(caller('MEMBER', { purpose: 'MARKETING' }), contact({ relation: 'SELF' }), 'user.contact.email')).toEqual({ effect: 'MASK', reason: 'NO_CONSENT' });
+    expect(decide(caller('MEMBER', { purpose: 'MARKETING' }), contact({ consents: new Set(['MARKETING']) }), 'user.contact.email').effect).toBe('FULL');
+    // A purpose the role may not use gets nothing.
+    expect(decide(caller('MEMBER', { purpose: 'LEGAL' }), contact(), 'user.name')).toEqual({ effect: 'WITHHOLD', reason: 'PURPOSE_NOT_ALLOWED' });
+  });
+
+  it('gives partners only what the installation and consent allow', () => {
+    const partner = caller('PARTNER', { partnerScopes: ['profile', 'contacts.pseudonymous'] });
+    expect(decide(partner, { kind: 'USER', relation: 'SAME_TENANT', installedCallerApp: true }, 'user.contact.email').effect).toBe('FULL');
+    expect(decide(partner, { kind: 'USER', relation: 'SAME_TENANT', installedCallerApp: false }, 'user.contact.email').effect).toBe('WITHHOLD');
+    expect(decide(partner, contact(), 'user.name').effect).toBe('PSEUDONYM');
+    expect(decide(partner, contact({ consents: new Set(['PARTNER_SHARING']) }), 'user.name').effect).toBe('FULL');
+    expect(decide(caller('PARTNER', { partnerScopes: ['profile'] }), contact(), 'user.name').effect).toBe('WITHHOLD');
+    const maps = caller('PARTNER', { partnerScopes: ['locations.coarse'] });
+    expect(decide(maps, { kind: 'LOCATION', relation: 'SAME_TENANT', consents: new Set(['LOCATION_TRACKING']) }, 'user.location.precise').effect).toBe('GENERALIZE');
+    expect(decide(maps, contact(), 'user.contact.phone_number').effect).toBe('WITHHOLD');
+  });
+
+  it('says which consents it will need, so they are loaded only then', () => {
+    expect(consentNeeds(caller('ADMIN'), contact(), 'user.contact.email')).toEqual({ subject: false, counterpart: false });
+    expect(consentNeeds(caller('ADMIN', { purpose: 'ANALYTICS' }), contact(), 'user.contact.email').subject).toBe(true);
+    expect(consentNeeds(caller('ADMIN'), { kind: 'LOCATION', relation: 'SAME_TENANT' }, 'user.location.precise').subject).toBe(true);
+    expect(consentNeeds(caller('MEMBER'), { kind: 'LOCATION', relation: 'SELF' }, 'user.location.precise').subject).toBe(false);
+    expect(consentNeeds(caller('ADMIN'), { kind: 'CALL_LOG', relation: 'SAME_TENANT' }, 'user.biometric.voice').counterpart).toBe(true);
+  });
+});
