@@ -13,8 +13,9 @@ export function subgraphSdlPath(name: string): string {
   return path.join(SCHEMA_DIR, `${name}.graphql`);
 }
 
+/** A subgraph's SDL: the shared header (links, privacy directives, scalars), then its own file. */
 export function readSubgraphSdl(name: string): string {
-  return fs.readFileSync(subgraphSdlPath(name), 'utf8');
+  return `${fs.readFileSync(path.join(SCHEMA_DIR, 'common.graphql'), 'utf8')}\n${fs.readFileSync(subgraphSdlPath(name), 'utf8')}`;
 }
 
 export function loadSubgraphTypeDefs(name: string): DocumentNode {

@@ -5,7 +5,7 @@
  *   1. the standard list query (50 contacts, owner, last 5 calls) through each gateway;
  *   2. the same work straight at the subgraphs (contacts list; calls for 50 contacts via _entities).
  * Prints p50/p99 latency and req/s; each round visits the stacks in a rotated order so drift hits all.
- *   npm run bench -- [--requests 400] [--concurrency 4] [--rounds 3] [--database-url mysql://…]
+ *   npm run bench -- [--requests 300] [--concurrency 1] [--rounds 5] [--database-url mysql://…]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -19,9 +19,10 @@ import { generateDemoData } from '../seed/generate';
 
 const { values } = parseArgs({
   options: {
-    requests: { type: 'string', default: '400' },
-    concurrency: { type: 'string', default: '4' },
-    rounds: { type: 'string', default: '3' },
+    requests: { type: 'string', default: '300' },
+    // One client at a time: latency without queueing, so the three stacks compare on service time.
+    concurrency: { type: 'string', default: '1' },
+    rounds: { type: 'string', default: '5' },
     'database-url': { type: 'string' },
   },
 });

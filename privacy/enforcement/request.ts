@@ -8,6 +8,12 @@ import type { SubjectMappers, SubjectOfRow } from './subject';
 const UNKNOWN_SUBJECT: Decision = { effect: 'WITHHOLD', reason: 'UNKNOWN_SUBJECT' };
 const RELATION_SLOT = { SELF: 0, SAME_TEAM: 2, SAME_TENANT: 4 } as const;
 
+interface MappedSubject {
+  subject: SubjectOfRow;
+  consentKey?: string;
+  counterpartKey?: string;
+}
+
 /** One entry of `extensions.privacy`: a value that was not shown in full, and why. */
 export interface PrivacyNotice {
   path: (string | number)[];
@@ -37,8 +43,8 @@ export class PrivacyRequest {
   private readonly consentLoader: DataLoader<ConsentSubject, Set<ConsentPurpose>, string>;
   /** Decisions per row object, for executors that decide and mask in two steps (shield). */
   private readonly decisions = new WeakMap<object, Map<string, Decision>>();
-  /** The subject of each row, mapped once per row rather than once per field. */
-  private readonly subjectsOfRows = new WeakMap<object, SubjectOfRow>();
+  /** The subject of each row (and its consent keys), mapped once per row rather than once per field. */
+  private readonly subjectsOfRows = new WeakMap<object, MappedSubject>();
   /**
    * Decisions that need no consent depend only on (field, relation, installer): made once per
    * request per field, then looked up by a small index instead of recomputed for every row.
@@ -72,33 +78,40 @@ export class PrivacyRequest {
   preload(typeName: string, categories: readonly Category[], rows: readonly object[]): Promise<unknown> | undefined {
     const wanted: ConsentSubject[] = [];
     for (const row of rows) {
-      const subject = this.subjectOf(typeName, row);
-      if (!subject) continue;
+      const mapped = this.subjectOf(typeName, row);
+      if (!mapped) continue;
+      let wantSubject = false;
+      let wantCounterpart = false;
       for (const category of categories) {
-        const needs = consentNeeds(this.facts, subject, category);
-        if (needs.subject && subject.consentSubject && !this.knownConsents.has(subjectKey(subject.consentSubject))) wanted.push(subject.consentSubject);
-        if (needs.counterpart && subject.counterpart && !this.knownConsents.has(subjectKey(subject.counterpart))) wanted.push(subject.counterpart);
+        const needs = consentNeeds(this.facts, mapped.subject, category);
+        wantSubject ||= needs.subject;
+        wantCounterpart ||= needs.counterpart;
       }
+      if (wantSubject && mapped.consentKey && !this.knownConsents.has(mapped.consentKey)) wanted.push(mapped.subject.consentSubject!);
+      if (wantCounterpart && mapped.counterpartKey && !this.knownConsents.has(mapped.counterpartKey)) wanted.push(mapped.subject.counterpart!);
     }
     return wanted.length > 0 ? this.consentLoader.loadMany(wanted) : undefined;
   }
 
-  /** Decides one value; synchronous unless the policy needs consents that are not loaded yet. */
-  decide(typeName: string, row: object, field: string, category: Category): Decision | Promise<Decision> {
-    const subject = this.subjectOf(typeName, row);
-    if (!subject) return UNKNOWN_SUBJECT;
+  /**
+   * Decides one value; synchronous unless the policy needs consents that are not loaded yet.
+   * `fieldKey` is "Type.field", made once when the rules are built.
+   */
+  decide(typeName: string, row: object, category: Category, fieldKey: string): Decision | Promise<Decision> {
+    const mapped = this.subjectOf(typeName, row);
+    if (!mapped) return UNKNOWN_SUBJECT;
+    const { subject } = mapped;
     const needs = consentNeeds(this.facts, subject, category);
-    const wantSubject = needs.subject && subject.consentSubject;
-    const wantCounterpart = needs.counterpart && subject.counterpart;
+    const wantSubject = needs.subject && mapped.consentKey !== undefined;
+    const wantCounterpart = needs.counterpart && mapped.counterpartKey !== undefined;
     if (!wantSubject && !wantCounterpart) {
-      const fieldKey = `${typeName}.${field}`;
       let slots = this.memo.get(fieldKey);
       if (!slots) this.memo.set(fieldKey, (slots = []));
       const slot = RELATION_SLOT[subject.relation] + (subject.installedCallerApp ? 1 : 0);
       return (slots[slot] ??= decide(this.facts, subject, category));
     }
-    const consents = wantSubject ? this.knownConsents.get(subjectKey(subject.consentSubject!)) : undefined;
-    const counterpartConsents = wantCounterpart ? this.knownConsents.get(subjectKey(subject.counterpart!)) : undefined;
+    const consents = wantSubject ? this.knownConsents.get(mapped.consentKey!) : undefined;
+    const counterpartConsents = wantCounterpart ? this.knownConsents.get(mapped.counterpartKey!) : undefined;
     if ((!wantSubject || consents) && (!wantCounterpart || counterpartConsents)) {
       return decide(this.facts, { ...subject, consents, counterpartConsents }, category);
     }
@@ -108,14 +121,20 @@ export class PrivacyRequest {
     ]).then(([loaded, loadedCounterpart]) => decide(this.facts, { ...subject, consents: loaded, counterpartConsents: loadedCounterpart }, category));
   }
 
-  private subjectOf(typeName: string, row: object): SubjectOfRow | undefined {
-    let subject = this.subjectsOfRows.get(row);
-    if (!subject) {
+  private subjectOf(typeName: string, row: object): MappedSubject | undefined {
+    let mapped = this.subjectsOfRows.get(row);
+    if (!mapped) {
       const mapper = this.options.subjects[typeName];
       if (!mapper) return undefined;
-      this.subjectsOfRows.set(row, (subject = mapper(row, this.options.caller, this.options.partnerInstaller)));
+      const subject = mapper(row, this.options.caller, this.options.partnerInstaller);
+      mapped = {
+        subject,
+        consentKey: subject.consentSubject ? subjectKey(subject.consentSubject) : undefined,
+        counterpartKey: subject.counterpart ? subjectKey(subject.counterpart) : undefined,
+      };
+      this.subjectsOfRows.set(row, mapped);
     }
-    return subject;
+    return mapped;
   }
 
   recall(row: object, field: string): Decision | undefined {

@@ -60,7 +60,8 @@ export function buildPermissions(schema: GraphQLSchema, classification: Classifi
         typeRules[field] = allow;
         continue;
       }
-      const decideField: FieldDecider = (parent, context) => context.privacyRequest.decide(typeName, parent, field, cls.category);
+      const fieldKey = `${typeName}.${field}`;
+      const decideField: FieldDecider = (parent, context) => context.privacyRequest.decide(typeName, parent, cls.category, fieldKey);
       personal.set(`${typeName}.${field}`, { category: cls.category, decide: decideField });
       typeRules[field] = rule(`privacy:${typeName}.${field}`, { cache: 'no_cache' })(async (parent: object, _args: unknown, context: PrivacyAwareContext, info: GraphQLResolveInfo) => {
         const decision = context.privacyRequest.remember(parent, field, await decideField(parent, context, info));
