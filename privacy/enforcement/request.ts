@@ -76,7 +76,7 @@ export class PrivacyRequest {
    * fields afterwards is synchronous. Returns undefined when nothing needs loading.
    */
   preload(typeName: string, categories: readonly Category[], rows: readonly object[]): Promise<unknown> | undefined {
-    const wanted: ConsentSubject[] = [];
+    const wanted = new Map<string, ConsentSubject>();
     for (const row of rows) {
       const mapped = this.subjectOf(typeName, row);
       if (!mapped) continue;
@@ -87,10 +87,10 @@ export class PrivacyRequest {
         wantSubject ||= needs.subject;
         wantCounterpart ||= needs.counterpart;
       }
-      if (wantSubject && mapped.consentKey && !this.knownConsents.has(mapped.consentKey)) wanted.push(mapped.subject.consentSubject!);
-      if (wantCounterpart && mapped.counterpartKey && !this.knownConsents.has(mapped.counterpartKey)) wanted.push(mapped.subject.counterpart!);
+      if (wantSubject && mapped.consentKey && !this.knownConsents.has(mapped.consentKey)) wanted.set(mapped.consentKey, mapped.subject.consentSubject!);
+      if (wantCounterpart && mapped.counterpartKey && !this.knownConsents.has(mapped.counterpartKey)) wanted.set(mapped.counterpartKey, mapped.subject.counterpart!);
     }
-    return wanted.length > 0 ? this.consentLoader.loadMany(wanted) : undefined;
+    return wanted.size > 0 ? this.consentLoader.loadMany([...wanted.values()]) : undefined;
   }
 
   /**
@@ -104,7 +104,7 @@ export class PrivacyRequest {
     const needs = consentNeeds(this.facts, subject, category);
     const wantSubject = needs.subject && mapped.consentKey !== undefined;
     const wantCounterpart = needs.counterpart && mapped.counterpartKey !== undefined;
-    if (!wantSubject && !wantCounterpart) {
+    if (!wantSubject && !wantCounterpart && !subject.restricted) {
       let slots = this.memo.get(fieldKey);
       if (!slots) this.memo.set(fieldKey, (slots = []));
       const slot = RELATION_SLOT[subject.relation] + (subject.installedCallerApp ? 1 : 0);

@@ -1,4 +1,5 @@
 import {
+  Kind,
   defaultFieldResolver,
   getNamedType,
   isEnumType,
@@ -7,6 +8,8 @@ import {
   type GraphQLFieldResolver,
   type GraphQLResolveInfo,
   type GraphQLSchema,
+  type FieldNode,
+  type SelectionSetNode,
 } from 'graphql';
 import { applyMiddleware, middleware, type IMiddlewareTypeMap } from 'graphql-middleware';
 import { allow, deny, rule, shield } from 'graphql-shield';
@@ -153,32 +156,59 @@ function applyCompiled(schema: GraphQLSchema, { personal }: ReturnType<typeof bu
 
 const isPromise = (value: unknown): value is Promise<unknown> => typeof (value as Promise<unknown> | undefined)?.then === 'function';
 
+/** Names of the fields selected directly under a field (through inline fragments and fragment spreads). */
+function selectedFields(info: GraphQLResolveInfo): Set<string> {
+  const names = new Set<string>();
+  const visit = (selectionSet: SelectionSetNode | undefined): void => {
+    for (const selection of selectionSet?.selections ?? []) {
+      if (selection.kind === Kind.FIELD) names.add(selection.name.value);
+      else if (selection.kind === Kind.INLINE_FRAGMENT) visit(selection.selectionSet);
+      else visit(info.fragments[selection.name.value]?.selectionSet);
+    }
+  };
+  for (const node of info.fieldNodes) visit(node.selectionSet);
+  return names;
+}
+
 /**
  * Every field that returns rows of a type with personal fields (a list's `nodes`, `lastCall`, …)
- * loads the consents those rows may need in one batch before graphql-js descends into them, so the
- * personal fields below decide synchronously instead of each waiting on its own promise.
+ * loads the consents those rows may need — for the personal fields the operation selects — in one
+ * batch before graphql-js descends into them, so those fields decide synchronously instead of each
+ * waiting on its own promise.
  */
 function preloadConsentsForLists(schema: GraphQLSchema, personal: Map<string, PersonalField>): void {
-  const categoriesOf = new Map<string, Category[]>();
+  const categoriesOf = new Map<string, Map<string, Category>>();
   for (const [key, field] of personal) {
-    const typeName = key.split('.')[0]!;
-    categoriesOf.set(typeName, [...(categoriesOf.get(typeName) ?? []), field.category]);
+    const [typeName, fieldName] = key.split('.') as [string, string];
+    if (!categoriesOf.has(typeName)) categoriesOf.set(typeName, new Map());
+    categoriesOf.get(typeName)!.set(fieldName, field.category);
   }
+  // The same field node is resolved once per parent row: work out its selected categories once.
+  const selectedCategories = new WeakMap<readonly FieldNode[], Category[]>();
+  const categoriesFor = (typeName: string, info: GraphQLResolveInfo): Category[] => {
+    let categories = selectedCategories.get(info.fieldNodes);
+    if (!categories) {
+      const byField = categoriesOf.get(typeName)!;
+      categories = [...selectedFields(info)].flatMap((name) => (byField.has(name) ? [byField.get(name)!] : []));
+      selectedCategories.set(info.fieldNodes, categories);
+    }
+    return categories;
+  };
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
     for (const definition of Object.values(type.getFields())) {
       const target = getNamedType(definition.type).name;
-      const categories = categoriesOf.get(target);
-      if (!categories) continue;
+      if (!categoriesOf.has(target)) continue;
       const resolve: GraphQLFieldResolver<any, any> = definition.resolve ?? defaultFieldResolver;
-      const withConsents = (value: unknown, context: PrivacyAwareContext) => {
+      const withConsents = (value: unknown, context: PrivacyAwareContext, info: GraphQLResolveInfo) => {
         const rows = (Array.isArray(value) ? value : [value]).filter((row): row is object => typeof row === 'object' && row !== null);
-        const pending = rows.length > 0 ? context.privacyRequest.preload(target, categories, rows) : undefined;
+        const categories = rows.length > 0 ? categoriesFor(target, info) : [];
+        const pending = categories.length > 0 ? context.privacyRequest.preload(target, categories, rows) : undefined;
         return pending ? pending.then(() => value) : value;
       };
       definition.resolve = (parent, args, context: PrivacyAwareContext, info) => {
         const value = resolve(parent, args, context, info);
-        return isPromise(value) ? value.then((v) => withConsents(v, context)) : withConsents(value, context);
+        return isPromise(value) ? value.then((v) => withConsents(v, context, info)) : withConsents(value, context, info);
       };
     }
   }

@@ -12,6 +12,8 @@ export interface SubjectOfRow {
   counterpart?: ConsentSubject;
   /** The row is the user who installed the calling partner app. */
   installedCallerApp?: boolean;
+  /** The person asked for processing to be restricted: masked for all but the DPO. */
+  restricted?: boolean;
 }
 
 /** Per subgraph: how a row of each type with personal fields maps to its subject. */
