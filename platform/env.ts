@@ -1,11 +1,9 @@
 import { z } from 'zod';
 
-/** Development-only secrets: refused when NODE_ENV=production (see assertProductionSecrets). */
+/** Development-only secrets: the gateway and subgraph configs refuse them when NODE_ENV=production. */
 export const DEV_JWT_SECRET = 'dev-only-jwt-secret-change-me-0000000000';
 export const DEV_INTERNAL_SECRET = 'dev-only-internal-signing-secret-00000000';
 export const DEV_PSEUDONYM_SECRET = 'dev-only-pseudonym-master-secret-0000000';
-
-export const isProduction = (): boolean => process.env.NODE_ENV === 'production';
 
 /** Parses `process.env` with a zod schema and fails fast with a readable list of the bad variables. */
 export function parseEnv<T extends z.ZodType>(schema: T, env: NodeJS.ProcessEnv = process.env): z.infer<T> {

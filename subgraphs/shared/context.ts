@@ -13,8 +13,6 @@ export interface PrivacyServices {
 /** What every resolver of a subgraph receives for one request. Loaders live exactly that long. */
 export interface SubgraphContext<Loaders> {
   caller: Caller;
-  /** Scopes of the caller's partner app installation (PARTNER callers only). */
-  partnerScopes: readonly string[];
   scope: TenantScope;
   loaders: Loaders;
   privacy: PrivacyServices;

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { badUserInput } from '../../platform/errors';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -12,5 +11,3 @@ export function parseId(value: unknown, argument = 'id'): string {
   if (!isId(value)) throw badUserInput(`Argument "${argument}" is not a valid id`, argument);
   return value.toLowerCase();
 }
-
-export const newId = (): string => randomUUID();

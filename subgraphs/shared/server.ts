@@ -126,7 +126,7 @@ export async function startSubgraph<L>(module: SubgraphModule<L>, options: Subgr
           subjects: module.subjects,
           tenantKey: tenantKey(caller.tenantId),
         });
-        return { caller, partnerScopes, scope, loaders: module.createLoaders(scope), privacy, privacyRequest, recordings };
+        return { caller, scope, loaders: module.createLoaders(scope), privacy, privacyRequest, recordings };
       },
     }),
   );
