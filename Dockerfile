@@ -11,6 +11,7 @@ ENV NODE_ENV=production HOST=0.0.0.0
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/playground/dist ./playground/dist
 COPY package.json ./
 USER node
 CMD ["node", "dist/scripts/start.js"]

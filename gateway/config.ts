@@ -26,6 +26,7 @@ const schema = z.object({
   MAX_ALIASES: z.coerce.number().int().nonnegative().default(20),
   MAX_COST: z.coerce.number().int().positive().default(10000),
   MAX_OPERATIONS: z.coerce.number().int().positive().default(5),
+  PLAYGROUND: z.enum(['on', 'off']).optional(),
 });
 
 export type JwtKeySource =
@@ -45,6 +46,8 @@ export interface GatewayConfig {
   bodyLimit: string;
   healthTimeoutMs: number;
   limits: { maxDepth: number; maxAliases: number; maxCost: number; maxOperations: number };
+  /** Serve the GraphiQL playground (default: on in development, off in production). */
+  playground: boolean;
 }
 
 export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
@@ -78,6 +81,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     internalSecret: parsed.INTERNAL_SIGNING_SECRET,
     bodyLimit: parsed.BODY_LIMIT,
     healthTimeoutMs: parsed.HEALTH_TIMEOUT_MS,
+    playground: parsed.PLAYGROUND ? parsed.PLAYGROUND === 'on' : !production,
     limits: { maxDepth: parsed.MAX_DEPTH, maxAliases: parsed.MAX_ALIASES, maxCost: parsed.MAX_COST, maxOperations: parsed.MAX_OPERATIONS },
   };
 }

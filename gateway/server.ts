@@ -16,6 +16,7 @@ import type { GatewayContext } from './context';
 import { formatGatewayError } from './errors';
 import { healthHandler } from './health';
 import { operationLimits } from './limits';
+import { playgroundRouter } from './playground';
 import { privacyNotices } from './privacy-notices';
 import { requireAuthentication } from './require-authentication';
 import { SignedContextDataSource } from './signed-data-source';
@@ -75,6 +76,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
       timeoutMs: config.healthTimeoutMs,
     }),
   );
+  if (config.playground) app.use(playgroundRouter({ development: !config.production }));
   app.use(
     '/graphql',
     express.json({ limit: config.bodyLimit }),

@@ -88,6 +88,15 @@ describe('production mode', () => {
     expect((await prod.query('{ me { id } }', { token: hs })).status).toBe(401);
   });
 
+  it('has no caller switcher and no development token endpoint, even with the playground enabled', async () => {
+    const root = prod.gatewayUrl.replace(/\/graphql$/, '/');
+    const page = await fetch(root, { headers: { accept: 'text/html' } });
+    expect(await page.text()).toContain('{"development":false}');
+    const token = await fetch(root + 'dev/token', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tenant: 'acme', role: 'ADMIN' }) });
+    expect(token.status).toBe(404);
+    expect((await fetch(root + 'dev/personas')).status).toBe(404);
+  });
+
   it('turns introspection off', async () => {
     const good = await sign({ tenant: prod.demo.tenants[0]!.id, role: 'ADMIN' });
     const res = await prod.query('{ __schema { types { name } } }', { token: good });

@@ -24,8 +24,10 @@ describe('configuration', () => {
   it('refuses to start in production with development secrets', () => {
     expect(() => loadGatewayConfig({ NODE_ENV: 'production' })).toThrow(/JWT_JWKS_URL or JWT_PUBLIC_KEY/);
     expect(() => loadGatewayConfig({ NODE_ENV: 'production', JWT_JWKS_URL: 'https://idp.example/jwks', JWT_ALGORITHMS: 'RS256' })).toThrow(/INTERNAL_SIGNING_SECRET/);
-    expect(
-      loadGatewayConfig({ NODE_ENV: 'production', JWT_JWKS_URL: 'https://idp.example/jwks', JWT_ALGORITHMS: 'RS256', INTERNAL_SIGNING_SECRET: 'p'.repeat(40) }).production,
-    ).toBe(true);
+    const production = loadGatewayConfig({ NODE_ENV: 'production', JWT_JWKS_URL: 'https://idp.example/jwks', JWT_ALGORITHMS: 'RS256', INTERNAL_SIGNING_SECRET: 'p'.repeat(40) });
+    expect(production.production).toBe(true);
+    // The playground is off in production unless enabled.
+    expect(production.playground).toBe(false);
+    expect(loadGatewayConfig({}).playground).toBe(true);
   });
 });

@@ -1,0 +1,71 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import express, { type Router } from 'express';
+import { z } from 'zod';
+import { defaultPurposeOf, isPurpose, ROLE_PURPOSES, ROLES } from '../privacy/policy';
+import { mintDevToken } from './dev-tokens';
+
+/** Where `npm run build:playground` puts the bundle: playground/dist, from sources or from dist/. */
+export const PLAYGROUND_DIR =
+  [path.resolve(__dirname, '..', 'playground', 'dist'), path.resolve(__dirname, '..', '..', 'playground', 'dist')].find((dir) =>
+    fs.existsSync(path.dirname(dir)),
+  ) ?? path.resolve(__dirname, '..', 'playground', 'dist');
+
+const page = (development: boolean) => `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>CRM privacy gateway · playground</title>
+<link rel="stylesheet" href="/playground/app.css">
+</head>
+<body>
+<div id="root"></div>
+<script>window.__PLAYGROUND__ = ${JSON.stringify({ development })};</script>
+<script src="/playground/app.js"></script>
+</body>
+</html>`;
+
+const tokenRequest = z.object({
+  tenant: z.string().min(1).max(64),
+  role: z.enum(ROLES),
+  user: z.string().uuid().optional(),
+  purpose: z.string().optional(),
+  ticket: z.boolean().optional(),
+  partner: z.string().max(100).optional(),
+});
+
+/**
+ * GraphiQL at GET / and GET /graphql (for browsers), bundled at build time: nothing is loaded from
+ * outside the gateway. In development the page also gets a caller switcher, backed by /dev/personas
+ * and /dev/token; in production those routes do not exist.
+ */
+export function playgroundRouter({ development }: { development: boolean }): Router {
+  const router = express.Router();
+  const html = page(development);
+  const wantsPage = (req: express.Request) => req.method === 'GET' && req.accepts(['html', 'json']) === 'html' && !req.query.query;
+  router.get(['/', '/graphql'], (req, res, next) => (wantsPage(req) ? res.type('html').send(html) : next()));
+  router.use('/playground', express.static(PLAYGROUND_DIR, { fallthrough: false, index: false }));
+  if (!development) return router;
+
+  // Development only: demo personas and tokens for them (seed data is fictional).
+  const { demoClaims, demoDirectory } = require('../seed/personas') as typeof import('../seed/personas');
+  router.get('/dev/personas', (_req, res) => {
+    res.json({ ...demoDirectory(), roles: ROLES.map((role) => ({ role, purposes: ROLE_PURPOSES[role] })) });
+  });
+  router.post('/dev/token', express.json({ limit: '4kb' }), async (req, res) => {
+    const parsed = tokenRequest.safeParse(req.body);
+    if (!parsed.success) return void res.status(400).json({ errors: [{ message: 'Invalid caller', extensions: { code: 'BAD_USER_INPUT' } }] });
+    const { role, tenant, user, ticket, partner } = parsed.data;
+    const purpose = parsed.data.purpose && isPurpose(parsed.data.purpose) ? parsed.data.purpose : defaultPurposeOf(role);
+    try {
+      const claims = demoClaims({ role, tenant, user, partner, ticket: ticket ? 'T-DEMO' : undefined });
+      res.json({ token: await mintDevToken(claims, { expiresIn: '8h' }), purpose });
+    } catch {
+      res.status(400).json({ errors: [{ message: 'Unknown tenant or user', extensions: { code: 'BAD_USER_INPUT' } }] });
+    }
+  });
+  return router;
+}
+
+export const playgroundBuilt = (): boolean => fs.existsSync(path.join(PLAYGROUND_DIR, 'app.js'));
