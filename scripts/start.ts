@@ -7,6 +7,7 @@ async function main(): Promise<void> {
   const stack = await startStack();
   const lines = [
     `gateway   ${stack.gateway.url}`,
+    `playground ${stack.gateway.url.replace(/\/graphql$/, '/')}`,
     `health    ${stack.gateway.url.replace(/\/graphql$/, '/health')}`,
     ...SUBGRAPH_NAMES.map((name) => `${name.padEnd(9)} ${stack.subgraphs[name].url}`),
   ];
