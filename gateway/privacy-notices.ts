@@ -46,8 +46,10 @@ export const privacyNotices: ApolloServerPlugin<GatewayContext> = {
             }
           }
         }
-        merged.sort((a, b) => (a.path.join('.') < b.path.join('.') ? -1 : 1));
-        response.body.singleResult.extensions = { ...response.body.singleResult.extensions, privacy: merged };
+        // In response order, keyed once (a comparator that joins paths would do it n·log n times).
+        const keyed = merged.map((notice) => ({ key: notice.path.join('.'), notice }));
+        keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+        response.body.singleResult.extensions = { ...response.body.singleResult.extensions, privacy: keyed.map((k) => k.notice) };
       },
     };
   },
