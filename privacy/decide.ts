@@ -99,6 +99,13 @@ export function consentNeeds(caller: CallerFacts, subject: Pick<SubjectFacts, 'k
   return needSubject ? (needCounterpart ? NEEDS_BOTH : NEEDS_SUBJECT) : needCounterpart ? NEEDS_COUNTERPART : NEEDS_NOTHING;
 }
 
+/** Before looking at any row: can any of these categories need a consent for this caller? (A superset of consentNeeds.) */
+export function mayNeedConsents(caller: CallerFacts, categories: readonly Category[]): boolean {
+  if (caller.role === 'DPO') return false;
+  if (caller.role === 'PARTNER' || PURPOSE_DEFINITIONS[caller.purpose].consent !== undefined) return true;
+  return categories.some((c) => c === 'user.biometric.voice' || c === 'user.location.precise');
+}
+
 /**
  * The decision for one value: a pure function of the caller, the subject and the category.
  * First match wins: purpose not allowed → restricted subject → recording consent → location

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { Caller } from '../caller';
-import { consentNeeds, decide, type CallerFacts, type Decision } from '../decide';
+import { consentNeeds, decide, mayNeedConsents, type CallerFacts, type Decision } from '../decide';
 import type { Category, ConsentPurpose, Effect } from '../policy';
 import { subjectKey, type ConsentStore, type ConsentSubject } from '../store/consents';
 import type { SubjectMappers, SubjectOfRow } from './subject';
@@ -10,8 +10,15 @@ const RELATION_SLOT = { SELF: 0, SAME_TEAM: 2, SAME_TENANT: 4 } as const;
 
 interface MappedSubject {
   subject: SubjectOfRow;
-  consentKey?: string;
-  counterpartKey?: string;
+  /** Consent keys, made only when a decision needs them. */
+  consentSubject?: string;
+  counterpart?: string;
+}
+
+function keyOf(mapped: MappedSubject, which: 'consentSubject' | 'counterpart'): string | undefined {
+  const subject = mapped.subject[which];
+  if (!subject) return undefined;
+  return (mapped[which] ??= subjectKey(subject));
 }
 
 /** One entry of `extensions.privacy`: a value that was not shown in full, and why. */
@@ -76,6 +83,7 @@ export class PrivacyRequest {
    * fields afterwards is synchronous. Returns undefined when nothing needs loading.
    */
   preload(typeName: string, categories: readonly Category[], rows: readonly object[]): Promise<unknown> | undefined {
+    if (!mayNeedConsents(this.facts, categories)) return undefined;
     const wanted = new Map<string, ConsentSubject>();
     for (const row of rows) {
       const mapped = this.subjectOf(typeName, row);
@@ -87,8 +95,10 @@ export class PrivacyRequest {
         wantSubject ||= needs.subject;
         wantCounterpart ||= needs.counterpart;
       }
-      if (wantSubject && mapped.consentKey && !this.knownConsents.has(mapped.consentKey)) wanted.set(mapped.consentKey, mapped.subject.consentSubject!);
-      if (wantCounterpart && mapped.counterpartKey && !this.knownConsents.has(mapped.counterpartKey)) wanted.set(mapped.counterpartKey, mapped.subject.counterpart!);
+      const consentKey = wantSubject ? keyOf(mapped, 'consentSubject') : undefined;
+      const counterpartKey = wantCounterpart ? keyOf(mapped, 'counterpart') : undefined;
+      if (consentKey && !this.knownConsents.has(consentKey)) wanted.set(consentKey, mapped.subject.consentSubject!);
+      if (counterpartKey && !this.knownConsents.has(counterpartKey)) wanted.set(counterpartKey, mapped.subject.counterpart!);
     }
     return wanted.size > 0 ? this.consentLoader.loadMany([...wanted.values()]) : undefined;
   }
@@ -102,16 +112,16 @@ export class PrivacyRequest {
     if (!mapped) return UNKNOWN_SUBJECT;
     const { subject } = mapped;
     const needs = consentNeeds(this.facts, subject, category);
-    const wantSubject = needs.subject && mapped.consentKey !== undefined;
-    const wantCounterpart = needs.counterpart && mapped.counterpartKey !== undefined;
+    const wantSubject = needs.subject && subject.consentSubject !== undefined;
+    const wantCounterpart = needs.counterpart && subject.counterpart !== undefined;
     if (!wantSubject && !wantCounterpart && !subject.restricted) {
       let slots = this.memo.get(fieldKey);
       if (!slots) this.memo.set(fieldKey, (slots = []));
       const slot = RELATION_SLOT[subject.relation] + (subject.installedCallerApp ? 1 : 0);
       return (slots[slot] ??= decide(this.facts, subject, category));
     }
-    const consents = wantSubject ? this.knownConsents.get(mapped.consentKey!) : undefined;
-    const counterpartConsents = wantCounterpart ? this.knownConsents.get(mapped.counterpartKey!) : undefined;
+    const consents = wantSubject ? this.knownConsents.get(keyOf(mapped, 'consentSubject')!) : undefined;
+    const counterpartConsents = wantCounterpart ? this.knownConsents.get(keyOf(mapped, 'counterpart')!) : undefined;
     if ((!wantSubject || consents) && (!wantCounterpart || counterpartConsents)) {
       return decide(this.facts, { ...subject, consents, counterpartConsents }, category);
     }
@@ -126,12 +136,7 @@ export class PrivacyRequest {
     if (!mapped) {
       const mapper = this.options.subjects[typeName];
       if (!mapper) return undefined;
-      const subject = mapper(row, this.options.caller, this.options.partnerInstaller);
-      mapped = {
-        subject,
-        consentKey: subject.consentSubject ? subjectKey(subject.consentSubject) : undefined,
-        counterpartKey: subject.counterpart ? subjectKey(subject.counterpart) : undefined,
-      };
+      mapped = { subject: mapper(row, this.options.caller, this.options.partnerInstaller) };
       this.subjectsOfRows.set(row, mapped);
     }
     return mapped;

@@ -1,4 +1,4 @@
-import { consentNeeds, decide, type CallerFacts, type SubjectFacts } from '../../privacy/decide';
+import { consentNeeds, decide, mayNeedConsents, type CallerFacts, type SubjectFacts } from '../../privacy/decide';
 import { CATEGORIES, EFFECTS, ROLE_PURPOSES, ROLES, SUBJECT_KINDS, RELATIONS, type Role } from '../../privacy/policy';
 
 const caller = (role: Role, extra: Partial<CallerFacts> = {}): CallerFacts => ({ role, purpose: ROLE_PURPOSES[role][0]!, ticket: false, partnerScopes: [], ...extra });
@@ -44,6 +44,18 @@ describe('decide()', () => {
     const maps = caller('PARTNER', { partnerScopes: ['locations.coarse'] });
     expect(decide(maps, { kind: 'LOCATION', relation: 'SAME_TENANT', consents: new Set(['LOCATION_TRACKING']) }, 'user.location.precise').effect).toBe('GENERALIZE');
     expect(decide(maps, contact(), 'user.contact.phone_number').effect).toBe('WITHHOLD');
+  });
+
+  it('never rules out a consent that consentNeeds() would ask for', () => {
+    for (const role of ROLES)
+      for (const purpose of ROLE_PURPOSES[role])
+        for (const kind of SUBJECT_KINDS)
+          for (const relation of RELATIONS)
+            for (const category of CATEGORIES) {
+              const needs = consentNeeds(caller(role, { purpose }), { kind, relation }, category);
+              if (needs.subject || needs.counterpart) expect({ role, purpose, category, may: mayNeedConsents(caller(role, { purpose }), [category]) }).toMatchObject({ may: true });
+            }
+    expect(mayNeedConsents(caller('ADMIN'), ['user.contact.email', 'user.device.call_log'])).toBe(false);
   });
 
   it('says which consents it will need, so they are loaded only then', () => {
