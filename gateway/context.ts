@@ -1,4 +1,5 @@
 import type { Caller } from '../privacy/caller';
+import type { PrivacyNotice } from '../privacy/enforcement/request';
 
 /** Per request: the caller once authenticated (absent for anonymous `__typename` probes). */
 export interface GatewayContext {
@@ -11,5 +12,6 @@ export interface GatewayContext {
 export interface SubgraphNotices {
   /** The fetch's place in the client's response (`@` for each element of a list). */
   fetchPath: (string | number)[];
-  notices: { path: (string | number)[]; effect: string; reason: string }[];
+  /** As the subgraph sent them: paths relative to that fetch. */
+  notices: PrivacyNotice[];
 }

@@ -1,4 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
+import type { PrivacyNotice } from '../privacy/enforcement/request';
 import type { GatewayContext } from './context';
 
 type Path = (string | number)[];
@@ -32,7 +33,7 @@ export const privacyNotices: ApolloServerPlugin<GatewayContext> = {
         const batches = contextValue.privacyNotices;
         if (!batches?.length || response.body.kind !== 'single') return;
         const data = response.body.singleResult.data;
-        const merged: { path: Path; effect: string; reason: string }[] = [];
+        const merged: PrivacyNotice[] = [];
         for (const { fetchPath, notices } of batches) {
           let hydrated: Path[] | undefined;
           for (const notice of notices) {
