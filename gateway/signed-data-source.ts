@@ -1,6 +1,7 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLDataSourceRequestKind } from '@apollo/gateway/dist/datasources/types';
 import { GraphQLError } from 'graphql';
+import { isNoticeWire } from '../privacy/enforcement/notices';
 import { CONTEXT_HEADER, type ContextSigner } from '../privacy/signed-context';
 import type { GatewayContext } from './context';
 
@@ -20,10 +21,10 @@ export class SignedContextDataSource extends RemoteGraphQLDataSource<GatewayCont
   /** Takes each subgraph's `extensions.privacy` aside for the response (privacy-notices.ts). */
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): ReturnType<RemoteGraphQLDataSource['process']> {
     const response = await super.process(options);
-    const notices = response.extensions?.privacy;
-    if (Array.isArray(notices) && options.kind === GraphQLDataSourceRequestKind.INCOMING_OPERATION) {
-      delete response.extensions!.privacy;
-      if (notices.length > 0) (options.context.privacyNotices ??= []).push({ fetchPath: options.pathInIncomingRequest ?? [], notices });
+    const groups = response.extensions?.privacy;
+    if (groups !== undefined) delete response.extensions!.privacy;
+    if (isNoticeWire(groups) && groups.length > 0 && options.kind === GraphQLDataSourceRequestKind.INCOMING_OPERATION) {
+      (options.context.privacyNotices ??= []).push({ fetchPath: options.pathInIncomingRequest ?? [], groups });
     }
     return response;
   }

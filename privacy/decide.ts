@@ -112,23 +112,29 @@ export function mayNeedConsents(caller: CallerFacts, categories: readonly Catego
  * consent → consent-based purpose → the role's row in the policy table → withheld.
  */
 const NO_GRANT: Decision = { effect: 'WITHHOLD', reason: 'NO_GRANT' };
+// Shared decision objects: the engine groups notices and memoizes by identity.
+const PURPOSE_REFUSED: Decision = { effect: 'WITHHOLD', reason: 'PURPOSE_NOT_ALLOWED' };
+const RESTRICTED: Decision = { effect: 'MASK', reason: 'RESTRICTED' };
+const NO_RECORDING_CONSENT: Decision = { effect: 'WITHHOLD', reason: 'NO_RECORDING_CONSENT' };
+const NO_LOCATION_CONSENT: Decision = { effect: 'WITHHOLD', reason: 'NO_LOCATION_CONSENT' };
+const NO_CONSENT: Decision = { effect: 'MASK', reason: 'NO_CONSENT' };
 
 export function decide(caller: CallerFacts, subject: SubjectFacts, category: Category): Decision {
   const consents = subject.consents ?? NONE;
-  if (!ROLE_PURPOSES[caller.role].includes(caller.purpose)) return { effect: 'WITHHOLD', reason: 'PURPOSE_NOT_ALLOWED' };
-  if (subject.restricted && caller.role !== 'DPO') return { effect: 'MASK', reason: 'RESTRICTED' };
+  if (!ROLE_PURPOSES[caller.role].includes(caller.purpose)) return PURPOSE_REFUSED;
+  if (subject.restricted && caller.role !== 'DPO') return RESTRICTED;
   if (caller.role !== 'DPO') {
     if (category === 'user.biometric.voice' && !(subject.counterpartConsents ?? NONE).has('CALL_RECORDING')) {
-      return { effect: 'WITHHOLD', reason: 'NO_RECORDING_CONSENT' };
+      return NO_RECORDING_CONSENT;
     }
     if (category === 'user.location.precise' && subject.relation !== 'SELF' && !consents.has('LOCATION_TRACKING')) {
-      return { effect: 'WITHHOLD', reason: 'NO_LOCATION_CONSENT' };
+      return NO_LOCATION_CONSENT;
     }
     // Data about the caller themselves needs no one else's consent; a contact is never the caller.
     const aboutCaller = subject.relation === 'SELF' && subject.kind !== 'CONTACT';
     const needed = PURPOSE_DEFINITIONS[caller.purpose].consent;
     if (needed && caller.role !== 'PARTNER' && !aboutCaller && !consents.has(needed)) {
-      return { effect: 'MASK', reason: 'NO_CONSENT' };
+      return NO_CONSENT;
     }
   }
   for (const row of COMPILED[caller.role][subject.kind][subject.relation].get(category) ?? []) {

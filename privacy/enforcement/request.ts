@@ -1,15 +1,35 @@
 import DataLoader from 'dataloader';
+import type { ResponsePath } from 'graphql';
 import type { Caller } from '../caller';
 import { consentNeeds, decide, mayNeedConsents, type CallerFacts, type Decision } from '../decide';
-import type { Category, ConsentPurpose, Effect } from '../policy';
+import { SUBJECT_KINDS, type Category, type ConsentPurpose, type Relation, type SubjectKind } from '../policy';
 import { subjectKey, type ConsentStore, type ConsentSubject } from '../store/consents';
+import { NoticeLog } from './notices';
 import type { SubjectMappers, SubjectOfRow } from './subject';
 
 const UNKNOWN_SUBJECT: Decision = { effect: 'WITHHOLD', reason: 'UNKNOWN_SUBJECT' };
-const RELATION_SLOT = { SELF: 0, SAME_TEAM: 2, SAME_TENANT: 4 } as const;
+/**
+ * Memo slot of a subject: everything a decision reads from it except consents — kind, relation,
+ * whether it is the calling app's installer, and whether it has a consent subject and a
+ * counterpart at all (a call without a contact has no recording consent to look up).
+ */
+const KIND_SLOT = Object.fromEntries(SUBJECT_KINDS.map((kind, i) => [kind, i * 24])) as Record<SubjectKind, number>;
+const RELATION_SLOT: Record<Relation, number> = { SELF: 0, SAME_TEAM: 8, SAME_TENANT: 16 };
+const slotOf = (subject: SubjectOfRow): number =>
+  KIND_SLOT[subject.kind] + RELATION_SLOT[subject.relation] + (subject.installedCallerApp ? 4 : 0) + (subject.consentSubject ? 2 : 0) + (subject.counterpart ? 1 : 0);
+const NEEDS_CONSENTS = Symbol('needs consents');
+const NO_CONSENTS: ReadonlySet<ConsentPurpose> = new Set();
+
+/** A personal field as the engine decides it: numbered once when the rules are built. */
+export interface DecidedField {
+  id: number;
+  typeName: string;
+  category: Category;
+}
 
 interface MappedSubject {
   subject: SubjectOfRow;
+  slot: number;
   /** Consent keys, made only when a decision needs them. */
   consentSubject?: string;
   counterpart?: string;
@@ -19,13 +39,6 @@ function keyOf(mapped: MappedSubject, which: 'consentSubject' | 'counterpart'): 
   const subject = mapped.subject[which];
   if (!subject) return undefined;
   return (mapped[which] ??= subjectKey(subject));
-}
-
-/** One entry of `extensions.privacy`: a value that was not shown in full, and why. */
-export interface PrivacyNotice {
-  path: (string | number)[];
-  effect: Exclude<Effect, 'FULL'>;
-  reason: string;
 }
 
 export interface PrivacyRequestOptions {
@@ -44,7 +57,7 @@ export interface PrivacyRequestOptions {
  * is in force on the next request) and the notices for `extensions.privacy`.
  */
 export class PrivacyRequest {
-  readonly notices: PrivacyNotice[] = [];
+  readonly notices = new NoticeLog();
   readonly tenantKey: Uint8Array;
   private readonly facts: CallerFacts;
   private readonly consentLoader: DataLoader<ConsentSubject, Set<ConsentPurpose>, string>;
@@ -52,11 +65,10 @@ export class PrivacyRequest {
   private readonly decisions = new WeakMap<object, Map<string, Decision>>();
   /** The subject of each row (and its consent keys), mapped once per row rather than once per field. */
   private readonly subjectsOfRows = new WeakMap<object, MappedSubject>();
-  /**
-   * Decisions that need no consent depend only on (field, relation, installer): made once per
-   * request per field, then looked up by a small index instead of recomputed for every row.
-   */
-  private readonly memo = new Map<string, (Decision | undefined)[]>();
+  /** Per field id, per subject slot: the decision, or NEEDS_CONSENTS when it depends on consents. */
+  private readonly memo: (Decision | typeof NEEDS_CONSENTS | undefined)[][] = [];
+  /** Decisions that depend on consents, by field and slot, then by the identity of the consent sets. */
+  private readonly consentMemo = new Map<number, Map<ReadonlySet<ConsentPurpose>, Map<ReadonlySet<ConsentPurpose>, Decision>>>();
 
   /** Consents already loaded for this request (by preload or an earlier decision). */
   private readonly knownConsents = new Map<string, Set<ConsentPurpose>>();
@@ -105,30 +117,52 @@ export class PrivacyRequest {
 
   /**
    * Decides one value; synchronous unless the policy needs consents that are not loaded yet.
-   * `fieldKey` is "Type.field", made once when the rules are built.
+   * A decision depends on the row only through its subject's kind, relation and consents, so it
+   * is made once per (field, kind, relation, installer) — and, when consents count, once per
+   * distinct consent state — and then looked up for every further row.
    */
-  decide(typeName: string, row: object, category: Category, fieldKey: string): Decision | Promise<Decision> {
-    const mapped = this.subjectOf(typeName, row);
+  decide(field: DecidedField, row: object): Decision | Promise<Decision> {
+    const mapped = this.subjectOf(field.typeName, row);
     if (!mapped) return UNKNOWN_SUBJECT;
     const { subject } = mapped;
-    const needs = consentNeeds(this.facts, subject, category);
+    if (subject.restricted) return this.decideWithConsents(field, mapped);
+    let slots = this.memo[field.id];
+    if (!slots) this.memo[field.id] = slots = [];
+    const { slot } = mapped;
+    const known = slots[slot];
+    if (known !== undefined) return known === NEEDS_CONSENTS ? this.decideWithConsents(field, mapped) : known;
+    const needs = consentNeeds(this.facts, subject, field.category);
+    if ((needs.subject && subject.consentSubject) || (needs.counterpart && subject.counterpart)) {
+      slots[slot] = NEEDS_CONSENTS;
+      return this.decideWithConsents(field, mapped);
+    }
+    return (slots[slot] = decide(this.facts, subject, field.category));
+  }
+
+  /** A decision that depends on the subject's consents (or its restriction), per distinct consent state. */
+  private decideWithConsents(field: DecidedField, mapped: MappedSubject): Decision | Promise<Decision> {
+    const { subject } = mapped;
+    const needs = consentNeeds(this.facts, subject, field.category);
     const wantSubject = needs.subject && subject.consentSubject !== undefined;
     const wantCounterpart = needs.counterpart && subject.counterpart !== undefined;
-    if (!wantSubject && !wantCounterpart && !subject.restricted) {
-      let slots = this.memo.get(fieldKey);
-      if (!slots) this.memo.set(fieldKey, (slots = []));
-      const slot = RELATION_SLOT[subject.relation] + (subject.installedCallerApp ? 1 : 0);
-      return (slots[slot] ??= decide(this.facts, subject, category));
-    }
     const consents = wantSubject ? this.knownConsents.get(keyOf(mapped, 'consentSubject')!) : undefined;
     const counterpartConsents = wantCounterpart ? this.knownConsents.get(keyOf(mapped, 'counterpart')!) : undefined;
-    if ((!wantSubject || consents) && (!wantCounterpart || counterpartConsents)) {
-      return decide(this.facts, { ...subject, consents, counterpartConsents }, category);
+    if ((wantSubject && !consents) || (wantCounterpart && !counterpartConsents)) {
+      return Promise.all([
+        wantSubject ? this.consentLoader.load(subject.consentSubject!) : undefined,
+        wantCounterpart ? this.consentLoader.load(subject.counterpart!) : undefined,
+      ]).then(([loaded, loadedCounterpart]) => decide(this.facts, { ...subject, consents: loaded, counterpartConsents: loadedCounterpart }, field.category));
     }
-    return Promise.all([
-      wantSubject ? this.consentLoader.load(subject.consentSubject!) : undefined,
-      wantCounterpart ? this.consentLoader.load(subject.counterpart!) : undefined,
-    ]).then(([loaded, loadedCounterpart]) => decide(this.facts, { ...subject, consents: loaded, counterpartConsents: loadedCounterpart }, category));
+    if (subject.restricted) return decide(this.facts, { ...subject, consents, counterpartConsents }, field.category);
+    // Consent sets are shared by every row of the same subject: key the decision by their identity.
+    const key = field.id * 128 + mapped.slot;
+    let bySubject = this.consentMemo.get(key);
+    if (!bySubject) this.consentMemo.set(key, (bySubject = new Map()));
+    let byCounterpart = bySubject.get(consents ?? NO_CONSENTS);
+    if (!byCounterpart) bySubject.set(consents ?? NO_CONSENTS, (byCounterpart = new Map()));
+    let decision = byCounterpart.get(counterpartConsents ?? NO_CONSENTS);
+    if (!decision) byCounterpart.set(counterpartConsents ?? NO_CONSENTS, (decision = decide(this.facts, { ...subject, consents, counterpartConsents }, field.category)));
+    return decision;
   }
 
   private subjectOf(typeName: string, row: object): MappedSubject | undefined {
@@ -136,7 +170,8 @@ export class PrivacyRequest {
     if (!mapped) {
       const mapper = this.options.subjects[typeName];
       if (!mapper) return undefined;
-      mapped = { subject: mapper(row, this.options.caller, this.options.partnerInstaller) };
+      const subject = mapper(row, this.options.caller, this.options.partnerInstaller);
+      mapped = { subject, slot: slotOf(subject) };
       this.subjectsOfRows.set(row, mapped);
     }
     return mapped;
@@ -146,8 +181,8 @@ export class PrivacyRequest {
     return this.decisions.get(row)?.get(field);
   }
 
-  notice(path: (string | number)[], decision: Decision): void {
-    if (decision.effect !== 'FULL') this.notices.push({ path, effect: decision.effect, reason: decision.reason });
+  notice(path: ResponsePath, decision: Decision): void {
+    this.notices.add(path, decision);
   }
 
   remember(row: object, field: string, decision: Decision): Decision {

@@ -4,7 +4,6 @@ import {
   getNamedType,
   isEnumType,
   isObjectType,
-  responsePathAsArray,
   type GraphQLFieldResolver,
   type GraphQLResolveInfo,
   type GraphQLSchema,
@@ -18,8 +17,8 @@ import { childLogger } from '../../platform/logger';
 import type { Classification } from '../classification';
 import type { Decision } from '../decide';
 import type { Category } from '../policy';
-import { applyEffect } from './apply-effect';
-import type { PrivacyRequest } from './request';
+import { applyEffect, type ValueShape } from './apply-effect';
+import type { DecidedField, PrivacyRequest } from './request';
 
 const log = childLogger('privacy');
 
@@ -38,6 +37,8 @@ type FieldDecider = (parent: object, context: PrivacyAwareContext, info: GraphQL
 
 interface PersonalField {
   category: Category;
+  /** What a masked value must stay valid for, known from the schema once. */
+  shape: ValueShape;
   decide: FieldDecider;
 }
 
@@ -64,12 +65,14 @@ export function buildPermissions(schema: GraphQLSchema, classification: Classifi
         continue;
       }
       const fieldKey = `${typeName}.${field}`;
-      const decideField: FieldDecider = (parent, context) => context.privacyRequest.decide(typeName, parent, cls.category, fieldKey);
-      personal.set(`${typeName}.${field}`, { category: cls.category, decide: decideField });
+      const decided: DecidedField = { id: personal.size, typeName, category: cls.category };
+      const decideField: FieldDecider = (parent, context) => context.privacyRequest.decide(decided, parent);
+      const named = getNamedType(type.getFields()[field]!.type);
+      personal.set(fieldKey, { category: cls.category, shape: { field, typeName: named.name, isEnum: isEnumType(named) }, decide: decideField });
       typeRules[field] = rule(`privacy:${typeName}.${field}`, { cache: 'no_cache' })(async (parent: object, _args: unknown, context: PrivacyAwareContext, info: GraphQLResolveInfo) => {
         const decision = context.privacyRequest.remember(parent, field, await decideField(parent, context, info));
         if (decision.effect === 'FULL') return true;
-        context.privacyRequest.notice(responsePathAsArray(info.path), decision);
+        context.privacyRequest.notice(info.path, decision);
         return false;
       });
     }
@@ -80,14 +83,13 @@ export function buildPermissions(schema: GraphQLSchema, classification: Classifi
 
 /** The value of a personal field under a decision other than FULL (always valid for its type). */
 function hiddenValue(decision: Decision, field: PersonalField, parent: Record<string, unknown>, info: GraphQLResolveInfo, context: PrivacyAwareContext): unknown {
-  const named = getNamedType(info.returnType);
-  return applyEffect(decision.effect, field.category, parent[info.fieldName], { field: info.fieldName, typeName: named.name, isEnum: isEnumType(named) }, context.privacyRequest.tenantKey);
+  return applyEffect(decision.effect, field.category, parent[info.fieldName], field.shape, context.privacyRequest.tenantKey);
 }
 
 /** Fail closed: a rule that throws withholds the value and says so. */
 function failClosed(error: unknown, info: GraphQLResolveInfo, context: PrivacyAwareContext): null {
   log.error({ field: `${info.parentType.name}.${info.fieldName}`, err: { name: (error as Error)?.name } }, 'privacy rule failed');
-  context.privacyRequest.notice(responsePathAsArray(info.path), { effect: 'WITHHOLD', reason: 'POLICY_ERROR' });
+  context.privacyRequest.notice(info.path, { effect: 'WITHHOLD', reason: 'POLICY_ERROR' });
   return null;
 }
 
@@ -136,7 +138,7 @@ function applyCompiled(schema: GraphQLSchema, { personal }: ReturnType<typeof bu
     const resolve: GraphQLFieldResolver<any, any> = definition.resolve ?? defaultFieldResolver;
     const outcome = (decision: Decision, parent: any, args: any, context: PrivacyAwareContext, info: GraphQLResolveInfo) => {
       if (decision.effect === 'FULL') return resolve(parent, args, context, info);
-      context.privacyRequest.notice(responsePathAsArray(info.path), decision);
+      context.privacyRequest.notice(info.path, decision);
       return hiddenValue(decision, field, parent, info, context);
     };
     definition.resolve = (parent, args, context: PrivacyAwareContext, info) => {

@@ -21,13 +21,15 @@ export class ConsentStore {
   async liveConsents(tenantId: string, subjects: readonly ConsentSubject[]): Promise<Map<string, Set<ConsentPurpose>>> {
     const live = new Map<string, Set<ConsentPurpose>>(subjects.map((s) => [subjectKey(s), new Set()]));
     if (subjects.length === 0) return live;
+    // On the read path of every request that shows consent-bound fields: four raw columns, no entity hydration.
     const rows = await this.store
       .getRepository(ConsentRecordEntity)
       .createQueryBuilder('c')
+      .select(['c.subjectType AS subjectType', 'c.subjectId AS subjectId', 'c.purpose AS purpose', 'c.status AS status'])
       .where('c.tenantId = :tenantId', { tenantId })
       .andWhere('c.subjectId IN (:...ids)', { ids: [...new Set(subjects.map((s) => s.id))] })
       .orderBy('c.sequence', 'ASC')
-      .getMany();
+      .getRawMany<Pick<ConsentRecordRow, 'subjectType' | 'subjectId' | 'purpose' | 'status'>>();
     for (const row of rows) {
       const set = live.get(`${row.subjectType}:${row.subjectId}`);
       if (!set) continue;

@@ -57,8 +57,8 @@ const privacyNotices: ApolloServerPlugin<SubgraphContext<unknown>> = {
     return {
       async willSendResponse({ contextValue, response }) {
         const notices = contextValue.privacyRequest?.notices;
-        if (!notices?.length || response.body.kind !== 'single') return;
-        response.body.singleResult.extensions = { ...response.body.singleResult.extensions, privacy: notices };
+        if (!notices?.size || response.body.kind !== 'single') return;
+        response.body.singleResult.extensions = { ...response.body.singleResult.extensions, privacy: notices.toWire() };
       },
     };
   },

@@ -1,6 +1,7 @@
 import { DEV_INTERNAL_SECRET } from '../../platform/env';
 import type { Caller } from '../../privacy/caller';
 import type { ConsentPurpose, Effect, Purpose, Role } from '../../privacy/policy';
+import { pathSegments, type NoticeGroup } from '../../privacy/enforcement/notices';
 import { CONTEXT_HEADER, ContextSigner } from '../../privacy/signed-context';
 import type { SubgraphName } from '../../subgraphs/shared/subgraph';
 import { postGraphQL, startTestStack, type TestStack } from '../helpers/stack';
@@ -109,8 +110,9 @@ async function observe(caller: CallerSpec, kind: Kind, id: string, field: string
       { [CONTEXT_HEADER]: signed },
     );
     expect(res.body.errors).toBeUndefined();
-    const notices = (res.body.extensions?.privacy ?? []) as { path: (string | number)[]; effect: string; reason: string }[];
-    return { value: route.pick(res.body.data!._entities[0], field), notice: notices.find((n) => n.path[n.path.length - 1] === field) };
+    const groups = (res.body.extensions?.privacy ?? []) as NoticeGroup[];
+    const notice = groups.flatMap((g) => g.paths.map((p) => ({ path: pathSegments(p), effect: g.effect, reason: g.reason }))).find((n) => n.path[n.path.length - 1] === field);
+    return { value: route.pick(res.body.data!._entities[0], field), notice };
   }
   const { query, pick, at } = queryFor(kind, id, field, path);
   const res = await t.query(query, { token: await tokenOf(caller), headers: caller.purpose ? { 'x-purpose': caller.purpose } : {} });
