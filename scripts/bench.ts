@@ -3,9 +3,11 @@
  * seeded store — policy enforced by the compiled rules (the default), the same rules run by
  * graphql-shield's own executor, and enforcement off — and measures, in one run:
  *   1. the standard list query (50 contacts, owner, last 5 calls) through each gateway;
- *   2. the same work straight at the subgraphs (contacts list; calls for 50 contacts via _entities).
- * Prints p50/p99 latency and req/s; each round visits the stacks in a rotated order so drift hits all.
- *   npm run bench -- [--requests 300] [--concurrency 1] [--rounds 5] [--database-url mysql://…]
+ *   2. the fetches that query makes, straight at the subgraphs (the contacts list; the calls of
+ *      50 contacts via _entities), and the calls fetch with the recording link, which reads consents.
+ * Requests go to the three stacks in turn (A, B, C, B, C, A, …), so machine drift and background
+ * load fall on all three alike. Prints p50/p99 latency and req/s.
+ *   npm run bench -- [--requests 500] [--warmup 100] [--database-url mysql://…]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -19,16 +21,13 @@ import { generateDemoData } from '../seed/generate';
 
 const { values } = parseArgs({
   options: {
-    requests: { type: 'string', default: '300' },
-    // One client at a time: latency without queueing, so the three stacks compare on service time.
-    concurrency: { type: 'string', default: '1' },
-    rounds: { type: 'string', default: '5' },
+    requests: { type: 'string', default: '500' },
+    warmup: { type: 'string', default: '100' },
     'database-url': { type: 'string' },
   },
 });
 const REQUESTS = Number(values.requests);
-const CONCURRENCY = Number(values.concurrency);
-const ROUNDS = Number(values.rounds);
+const WARMUP = Number(values.warmup);
 const ROOT = path.resolve(__dirname, '..');
 
 const LIST_QUERY = `{ contacts(first: 50) { nodes { id name email phone company owner { name email phone }
@@ -69,32 +68,39 @@ async function waitHealthy(base: number): Promise<void> {
 interface Result {
   p50: number;
   p99: number;
+  /** One client, one request at a time: the service rate, 1000 / mean latency. */
   rps: number;
 }
 
-/** Closed-loop load: CONCURRENCY clients, each sending its next request when the last returns. */
-async function load(url: string, body: string, headers: Record<string, string>, requests: number): Promise<Result> {
-  const latencies: number[] = [];
-  let sent = 0;
-  const started = performance.now();
-  const client = async () => {
-    while (sent < requests) {
-      sent += 1;
-      const t0 = performance.now();
-      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
-      const json = (await response.json()) as { errors?: unknown[] };
-      if (json.errors) throw new Error(`request failed: ${JSON.stringify(json.errors).slice(0, 300)}`);
-      latencies.push(performance.now() - t0);
-    }
-  };
-  await Promise.all(Array.from({ length: CONCURRENCY }, client));
-  const elapsed = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
-  return { p50: at(0.5), p99: at(0.99), rps: latencies.length / elapsed };
+async function request(url: string, body: string, headers: Record<string, string>): Promise<number> {
+  const t0 = performance.now();
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+  const json = (await response.json()) as { errors?: unknown[] };
+  if (json.errors) throw new Error(`request failed: ${JSON.stringify(json.errors).slice(0, 300)}`);
+  return performance.now() - t0;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+/**
+ * One client, one request at a time (latency without queueing: the stacks compare on service
+ * time), sent to each stack in turn with the order rotated every time.
+ */
+async function interleaved(urls: Record<Mode, string>, body: string, headers: () => Promise<Record<string, string>>): Promise<Record<Mode, Result>> {
+  const latencies: Record<Mode, number[]> = { compiled: [], shield: [], off: [] };
+  for (let i = 0; i < WARMUP + REQUESTS; i += 1) {
+    for (const mode of [...MODES.slice(i % 3), ...MODES.slice(0, i % 3)]) {
+      const ms = await request(urls[mode], body, await headers());
+      if (i >= WARMUP) latencies[mode].push(ms);
+    }
+  }
+  const result = {} as Record<Mode, Result>;
+  for (const mode of MODES) {
+    const sorted = [...latencies[mode]].sort((a, b) => a - b);
+    const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+    const mean = sorted.reduce((a, b) => a + b, 0) / sorted.length;
+    result[mode] = { p50: at(0.5), p99: at(0.99), rps: 1000 / mean };
+  }
+  return result;
+}
 
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-bench-'));
@@ -113,46 +119,46 @@ async function main(): Promise<void> {
     const signer = new ContextSigner(DEV_INTERNAL_SECRET);
     const contactIds = demo.contacts.filter((c) => c.tenantId === admin.tenantId).slice(0, 50).map((c) => c.id);
 
+    const contactsSigned = async () => ({ [CONTEXT_HEADER]: await signer.sign(caller, 'contacts') });
+    const callsSigned = async () => ({ [CONTEXT_HEADER]: await signer.sign(caller, 'calls') });
+    const ofContacts = (fields: string) => ({
+      query: `query($r: [_Any!]!) { _entities(representations: $r) { ... on Contact { calls(first: 5) { nodes { ${fields} } } } } }`,
+      variables: { r: contactIds.map((id) => ({ __typename: 'Contact', id })) },
+    });
     const scenarios = [
       { name: 'gateway: 50 contacts + owner + last 5 calls', port: 0, body: JSON.stringify({ query: LIST_QUERY }), headers: async () => ({ authorization: `Bearer ${token}` }) },
       {
-        name: 'contacts subgraph: 50 contacts',
+        name: 'contacts subgraph: its fetch of the standard query',
         port: 2,
-        body: JSON.stringify({ query: '{ contacts(first: 50) { nodes { id name email phone company address lastSpokenAt owner { id } } } }' }),
-        headers: async () => ({ [CONTEXT_HEADER]: await signer.sign(caller, 'contacts') }),
+        body: JSON.stringify({ query: '{ contacts(first: 50) { nodes { __typename id name email phone company owner { __typename id } } } }' }),
+        headers: contactsSigned,
       },
       {
-        name: 'calls subgraph: last 5 calls of 50 contacts (_entities)',
+        name: 'calls subgraph: its fetch of the standard query (_entities)',
         port: 3,
-        body: JSON.stringify({
-          query: 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Contact { calls(first: 5) { nodes { startedAt durationSeconds direction disposition counterpartyNumber notes recordingUrl } } } } }',
-          variables: { r: contactIds.map((id) => ({ __typename: 'Contact', id })) },
-        }),
-        headers: async () => ({ [CONTEXT_HEADER]: await signer.sign(caller, 'calls') }),
+        body: JSON.stringify(ofContacts('startedAt durationSeconds direction counterpartyNumber notes')),
+        headers: callsSigned,
+      },
+      {
+        name: 'calls subgraph: + disposition, recordingUrl (reads recording consents)',
+        port: 3,
+        body: JSON.stringify(ofContacts('startedAt durationSeconds direction disposition counterpartyNumber notes recordingUrl')),
+        headers: callsSigned,
       },
     ];
 
-    console.log(`requests per measurement: ${REQUESTS}, concurrency: ${CONCURRENCY}, rounds: ${ROUNDS}, store: ${databaseUrl.split(':')[0]}`);
+    console.log(`requests per stack and scenario: ${REQUESTS} (after ${WARMUP} warm-up), one at a time, stacks in turn; store: ${databaseUrl.split(':')[0]}`);
     console.log('| scenario | privacy | p50 ms | p99 ms | req/s |');
     console.log('|---|---|---:|---:|---:|');
     const summary: { name: string; compiled: number; shield: number }[] = [];
     for (const scenario of scenarios) {
-      const results: Record<Mode, Result[]> = { compiled: [], shield: [], off: [] };
-      for (let round = 0; round < ROUNDS + 1; round += 1) {
-        for (const mode of [...MODES.slice(round % 3), ...MODES.slice(0, round % 3)]) {
-          const url = `http://127.0.0.1:${bases[mode] + scenario.port}/graphql`;
-          const headers = await scenario.headers();
-          // Round 0 warms up both stacks (JIT, caches, connection pools) and is not counted.
-          const result = await load(url, scenario.body, headers, round === 0 ? Math.min(300, REQUESTS) : REQUESTS);
-          if (round > 0) results[mode].push(result);
-        }
-      }
+      const urls = Object.fromEntries(MODES.map((mode) => [mode, `http://127.0.0.1:${bases[mode] + scenario.port}/graphql`])) as Record<Mode, string>;
+      const results = await interleaved(urls, scenario.body, scenario.headers);
       for (const mode of MODES) {
         const r = results[mode];
-        console.log(`| ${scenario.name} | ${mode} | ${median(r.map((x) => x.p50)).toFixed(2)} | ${median(r.map((x) => x.p99)).toFixed(2)} | ${median(r.map((x) => x.rps)).toFixed(0)} |`);
+        console.log(`| ${scenario.name} | ${mode} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.rps.toFixed(0)} |`);
       }
-      const p50 = (mode: Mode) => median(results[mode].map((x) => x.p50));
-      summary.push({ name: scenario.name, compiled: p50('compiled') / p50('off'), shield: p50('shield') / p50('off') });
+      summary.push({ name: scenario.name, compiled: results.compiled.p50 / results.off.p50, shield: results.shield.p50 / results.off.p50 });
     }
     console.log('\nprivacy overhead, p50 with the policy / p50 without:');
     for (const s of summary) console.log(`  ${s.name}: compiled ${s.compiled.toFixed(2)}x, graphql-shield executor ${s.shield.toFixed(2)}x`);
