@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { listen, once, type RunningServer } from '../platform/http';
-import { httpErrorHandler, operationsPerRequest } from '../platform/http-errors';
+import { httpErrorHandler, noStore, operationsPerRequest } from '../platform/http-errors';
 import { childLogger } from '../platform/logger';
 import { currentRequestId, requestIdMiddleware } from '../platform/request-id';
 import { ContextSigner } from '../privacy/signed-context';
@@ -58,6 +58,8 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
     allowBatchedHttpRequests: config.limits.maxOperations > 1,
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
+      // Answers are personal and differ per caller: never cacheable (see noStore), so no per-field cache hints either.
+      ApolloServerPluginCacheControlDisabled(),
       requireAuthentication,
       privacyNotices,
       operationLimits({ ...config.limits, introspection: !config.production }),
@@ -79,6 +81,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
   if (config.playground) app.use(playgroundRouter({ development: !config.production }));
   app.use(
     '/graphql',
+    noStore,
     express.json({ limit: config.bodyLimit }),
     operationsPerRequest(config.limits.maxOperations),
     expressMiddleware(apollo, {

@@ -26,3 +26,12 @@ export function operationsPerRequest(max: number): RequestHandler {
     next();
   };
 }
+
+/**
+ * GraphQL answers carry personal data shaped for one caller: no browser, proxy or CDN may keep a
+ * copy (with the cache-control plugin disabled, nothing else sets a caching header).
+ */
+export const noStore: RequestHandler = (_req, res, next) => {
+  res.setHeader('cache-control', 'no-store');
+  next();
+};

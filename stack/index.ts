@@ -17,7 +17,7 @@ const log = childLogger('stack');
 export interface StackOptions {
   subgraph?: Partial<SubgraphConfig>;
   gateway?: Partial<GatewayConfig>;
-  /** Seed the demo data when the store is empty (default true). */
+  /** Seed the demo data when the store is empty (default: outside production only). */
   seedIfEmpty?: boolean;
   seedScale?: number;
 }
@@ -49,7 +49,10 @@ export async function closeStores(stores: Stores): Promise<void> {
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const subgraphConfig = { ...loadSubgraphConfig(), ...options.subgraph };
   const stores = await openStores(subgraphConfig.databaseUrl);
-  if ((options.seedIfEmpty ?? true) && (await isEmpty(stores.accounts))) {
+  const gatewayConfig = { ...loadGatewayConfig(), ...options.gateway };
+  // A production store starts empty and is filled by its owners: demo people never land in it.
+  const seedIfEmpty = options.seedIfEmpty ?? !gatewayConfig.production;
+  if (seedIfEmpty && (await isEmpty(stores.accounts))) {
     log.info('empty database: loading demo data');
     await loadDemoData(stores, generateDemoData({ scale: options.seedScale }));
   }
@@ -71,7 +74,6 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     });
   }
 
-  const gatewayConfig = { ...loadGatewayConfig(), ...options.gateway };
   const gateway = await startGateway({
     ...gatewayConfig,
     subgraphUrls: {

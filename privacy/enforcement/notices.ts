@@ -31,7 +31,7 @@ export interface NoticeGroup {
 export class NoticeLog {
   private readonly groups = new Map<string, NoticeGroup>();
   private readonly byDecision = new WeakMap<Decision, NoticeGroup>();
-  private readonly prefixes = new WeakMap<ResponsePath, string>();
+  private readonly prefixes = new Map<ResponsePath, string>();
   private count = 0;
 
   get size(): number {

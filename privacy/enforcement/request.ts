@@ -70,6 +70,8 @@ export class PrivacyRequest {
   /** Decisions that depend on consents, by field and slot, then by the identity of the consent sets. */
   private readonly consentMemo = new Map<number, Map<ReadonlySet<ConsentPurpose>, Map<ReadonlySet<ConsentPurpose>, Decision>>>();
 
+  private readonly consentBound = new WeakMap<readonly Category[], boolean>();
+
   /** Consents already loaded for this request (by preload or an earlier decision). */
   private readonly knownConsents = new Map<string, Set<ConsentPurpose>>();
 
@@ -90,12 +92,19 @@ export class PrivacyRequest {
     );
   }
 
+  /** Whether any value of these categories can need a consent for this caller (answered once per list of categories). */
+  mayNeedConsents(categories: readonly Category[]): boolean {
+    let answer = this.consentBound.get(categories);
+    if (answer === undefined) this.consentBound.set(categories, (answer = categories.length > 0 && mayNeedConsents(this.facts, categories)));
+    return answer;
+  }
+
   /**
    * Loads, in one batch, the consents that the rows of a list may need, so that deciding their
    * fields afterwards is synchronous. Returns undefined when nothing needs loading.
    */
   preload(typeName: string, categories: readonly Category[], rows: readonly object[]): Promise<unknown> | undefined {
-    if (!mayNeedConsents(this.facts, categories)) return undefined;
+    if (!this.mayNeedConsents(categories)) return undefined;
     const wanted = new Map<string, ConsentSubject>();
     for (const row of rows) {
       const mapped = this.subjectOf(typeName, row);

@@ -203,9 +203,9 @@ function preloadConsentsForLists(schema: GraphQLSchema, personal: Map<string, Pe
       if (!categoriesOf.has(target)) continue;
       const resolve: GraphQLFieldResolver<any, any> = definition.resolve ?? defaultFieldResolver;
       const withConsents = (value: unknown, context: PrivacyAwareContext, info: GraphQLResolveInfo) => {
+        if (value === null || value === undefined || !context.privacyRequest.mayNeedConsents(categoriesFor(target, info))) return value;
         const rows = (Array.isArray(value) ? value : [value]).filter((row): row is object => typeof row === 'object' && row !== null);
-        const categories = rows.length > 0 ? categoriesFor(target, info) : [];
-        const pending = categories.length > 0 ? context.privacyRequest.preload(target, categories, rows) : undefined;
+        const pending = context.privacyRequest.preload(target, categoriesFor(target, info), rows);
         return pending ? pending.then(() => value) : value;
       };
       definition.resolve = (parent, args, context: PrivacyAwareContext, info) => {

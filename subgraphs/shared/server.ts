@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
@@ -16,7 +16,7 @@ import { ConsentStore } from '../../privacy/store/consents';
 import type { PartnerInstallationRow } from '../../privacy/store/entities';
 import { PartnerRegistry, splitScopes } from '../../privacy/store/partners';
 import { listen, once, type RunningServer } from '../../platform/http';
-import { httpErrorHandler } from '../../platform/http-errors';
+import { httpErrorHandler, noStore } from '../../platform/http-errors';
 import { childLogger } from '../../platform/logger';
 import { CONTEXT_HEADER, ContextVerifier, InvalidContextError } from '../../privacy/signed-context';
 import type { PrivacyServices, SubgraphContext } from './context';
@@ -86,7 +86,7 @@ export async function startSubgraph<L>(module: SubgraphModule<L>, options: Subgr
     includeStacktraceInErrorResponses: false,
     formatError: formatSubgraphError,
     // Inline traces are for Apollo's hosted reporting, which this product does not use.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), privacyNotices],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), privacyNotices],
   });
   await apollo.start();
 
@@ -102,6 +102,7 @@ export async function startSubgraph<L>(module: SubgraphModule<L>, options: Subgr
   });
   app.use(
     '/graphql',
+    noStore,
     express.json({ limit: options.bodyLimit }),
     expressMiddleware(apollo, {
       context: async ({ req }) => {

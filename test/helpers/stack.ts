@@ -31,6 +31,7 @@ export async function startTestStack(options: StackOptions = {}): Promise<TestSt
   const database = await createTestDatabase();
   const ports = { accounts: 0, contacts: 0, calls: 0, location: 0 };
   const stack = await startStack({
+    seedIfEmpty: true,
     ...options,
     subgraph: { databaseUrl: database.url, host: '127.0.0.1', ports, ...options.subgraph },
     gateway: { host: '127.0.0.1', port: 0, ...options.gateway },

@@ -1,4 +1,8 @@
 import { SignJWT, exportSPKI, generateKeyPair, type KeyLike } from 'jose';
+import type { GatewayConfig } from '../../gateway/config';
+import { isEmpty } from '../../seed/load';
+import { startStack } from '../../stack';
+import { createTestDatabase } from '../helpers/database';
 import { postGraphQL, startTestStack, type TestStack } from '../helpers/stack';
 
 let t: TestStack;
@@ -65,16 +69,30 @@ describe('operation limits', () => {
   });
 });
 
+describe('caching', () => {
+  it('tells every cache not to keep a GraphQL answer, at the gateway and at a subgraph', async () => {
+    const answered = await fetch(t.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: '{ me { name } }' }),
+    });
+    expect(answered.status).toBe(200);
+    expect(answered.headers.get('cache-control')).toBe('no-store');
+    const refused = await fetch(t.stack.subgraphs.contacts.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' });
+    expect(refused.headers.get('cache-control')).toBe('no-store');
+  });
+});
+
 describe('production mode', () => {
   let prod: TestStack;
+  let prodGateway: Partial<GatewayConfig>;
   let privateKey: KeyLike;
 
   beforeAll(async () => {
     const keys = await generateKeyPair('RS256', { extractable: true });
     privateKey = keys.privateKey as KeyLike;
-    prod = await startTestStack({
-      gateway: { production: true, jwt: { key: { kind: 'pem', pem: await exportSPKI(keys.publicKey) }, algorithms: ['RS256'], issuer: 'crm-auth', audience: 'crm-api' } },
-    });
+    prodGateway = { production: true, jwt: { key: { kind: 'pem', pem: await exportSPKI(keys.publicKey) }, algorithms: ['RS256'], issuer: 'crm-auth', audience: 'crm-api' } };
+    prod = await startTestStack({ gateway: prodGateway });
   });
   afterAll(() => prod.close());
 
@@ -95,6 +113,18 @@ describe('production mode', () => {
     const token = await fetch(root + 'dev/token', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tenant: 'acme', role: 'ADMIN' }) });
     expect(token.status).toBe(404);
     expect((await fetch(root + 'dev/personas')).status).toBe(404);
+  });
+
+  it('never loads the demo data into an empty production store', async () => {
+    const database = await createTestDatabase();
+    const ports = { accounts: 0, contacts: 0, calls: 0, location: 0 };
+    const stack = await startStack({ subgraph: { databaseUrl: database.url, host: '127.0.0.1', ports }, gateway: { ...prodGateway, host: '127.0.0.1', port: 0 } });
+    try {
+      expect(await isEmpty(stack.stores.accounts)).toBe(true);
+    } finally {
+      await stack.close();
+      await database.drop();
+    }
   });
 
   it('turns introspection off', async () => {
