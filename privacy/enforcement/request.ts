@@ -65,6 +65,8 @@ export class PrivacyRequest {
   private readonly decisions = new WeakMap<object, Map<string, Decision>>();
   /** The subject of each row (and its consent keys), mapped once per row rather than once per field. */
   private readonly subjectsOfRows = new WeakMap<object, MappedSubject>();
+  private lastRow: object | undefined;
+  private lastMapped: MappedSubject | undefined;
   /** Per field id, per subject slot: the decision, or NEEDS_CONSENTS when it depends on consents. */
   private readonly memo: (Decision | typeof NEEDS_CONSENTS | undefined)[][] = [];
   /** Decisions that depend on consents, by field and slot, then by the identity of the consent sets. */
@@ -175,6 +177,8 @@ export class PrivacyRequest {
   }
 
   private subjectOf(typeName: string, row: object): MappedSubject | undefined {
+    // graphql-js resolves the fields of one row one after another: the last row answers most lookups.
+    if (row === this.lastRow) return this.lastMapped;
     let mapped = this.subjectsOfRows.get(row);
     if (!mapped) {
       const mapper = this.options.subjects[typeName];
@@ -183,6 +187,8 @@ export class PrivacyRequest {
       mapped = { subject, slot: slotOf(subject) };
       this.subjectsOfRows.set(row, mapped);
     }
+    this.lastRow = row;
+    this.lastMapped = mapped;
     return mapped;
   }
 

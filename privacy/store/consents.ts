@@ -12,7 +12,19 @@ export const subjectKey = (subject: ConsentSubject): string => `${subject.type}:
 
 /** Append-only consent records in the shared privacy store. */
 export class ConsentStore {
+  /** The live-consents statement up to its IN list, quoted by the store's own driver (made on first use). */
+  private liveSelectSql?: string;
+
   constructor(private readonly store: DataSource) {}
+
+  private get liveSelect(): string {
+    if (!this.liveSelectSql) {
+      const q = (name: string) => this.store.driver.escape(name);
+      const table = q(this.store.getMetadata(ConsentRecordEntity).tableName);
+      this.liveSelectSql = `SELECT ${['subjectType', 'subjectId', 'purpose', 'status'].map(q).join(', ')} FROM ${table} WHERE ${q('tenantId')} = ? AND ${q('subjectId')} IN`;
+    }
+    return this.liveSelectSql;
+  }
 
   /**
    * Live consents of many subjects in ONE statement: every record of those subjects, folded so
@@ -21,15 +33,13 @@ export class ConsentStore {
   async liveConsents(tenantId: string, subjects: readonly ConsentSubject[]): Promise<Map<string, Set<ConsentPurpose>>> {
     const live = new Map<string, Set<ConsentPurpose>>(subjects.map((s) => [subjectKey(s), new Set()]));
     if (subjects.length === 0) return live;
-    // On the read path of every request that shows consent-bound fields: four raw columns, no entity hydration.
-    const rows = await this.store
-      .getRepository(ConsentRecordEntity)
-      .createQueryBuilder('c')
-      .select(['c.subjectType AS subjectType', 'c.subjectId AS subjectId', 'c.purpose AS purpose', 'c.status AS status'])
-      .where('c.tenantId = :tenantId', { tenantId })
-      .andWhere('c.subjectId IN (:...ids)', { ids: [...new Set(subjects.map((s) => s.id))] })
-      .orderBy('c.sequence', 'ASC')
-      .getRawMany<Pick<ConsentRecordRow, 'subjectType' | 'subjectId' | 'purpose' | 'status'>>();
+    // On the read path of every request that shows consent-bound fields: one prepared-shape
+    // statement over the (tenantId, subjectId, sequence) index, four raw columns, no entity hydration.
+    const ids = [...new Set(subjects.map((s) => s.id))];
+    const rows: Pick<ConsentRecordRow, 'subjectType' | 'subjectId' | 'purpose' | 'status'>[] = await this.store.query(
+      `${this.liveSelect} (${ids.map(() => '?').join(', ')}) ORDER BY ${this.store.driver.escape('sequence')}`,
+      [tenantId, ...ids],
+    );
     for (const row of rows) {
       const set = live.get(`${row.subjectType}:${row.subjectId}`);
       if (!set) continue;
