@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { DataSource, type DataSourceOptions, type EntitySchema, type Logger as OrmLogger, type MixedList } from 'typeorm';
+import { DataSource, type DataSourceOptions, type EntityManager, type EntitySchema, type Logger as OrmLogger, type MixedList } from 'typeorm';
 import { childLogger } from './logger';
 
 const log = childLogger('database');
@@ -115,4 +115,22 @@ export async function openDatabase(spec: DataSourceSpec, url?: string): Promise<
 export async function resetDatabase(dataSource: DataSource): Promise<void> {
   for (let i = 0; i < dataSource.migrations.length; i += 1) await dataSource.undoLastMigration({ transaction: 'each' });
   await dataSource.runMigrations({ transaction: 'each' });
+}
+
+const sqliteTransactions = new WeakMap<DataSource, Promise<unknown>>();
+
+/**
+ * Runs `work` in a transaction. On the embedded store TypeORM drives every statement through one
+ * SQLite connection, where a second transaction cannot begin while one is open: transactions are
+ * queued there, one after another. MySQL gives each transaction a pooled connection of its own.
+ */
+export function inTransaction<T>(store: DataSource, work: (tx: EntityManager) => Promise<T>): Promise<T> {
+  if (store.options.type !== 'better-sqlite3') return store.transaction(work);
+  const previous = sqliteTransactions.get(store) ?? Promise.resolve();
+  const run = previous.then(
+    () => store.transaction(work),
+    () => store.transaction(work),
+  );
+  sqliteTransactions.set(store, run.catch(() => undefined));
+  return run;
 }

@@ -7,6 +7,12 @@
 export const ROLES = ['ADMIN', 'MEMBER', 'SUPPORT', 'PARTNER', 'DPO'] as const;
 export type Role = (typeof ROLES)[number];
 
+/**
+ * Roles whose every disclosure of personal data is written to the audit log: vendor staff
+ * ("access is logged and audited"), partner apps, and the DPO ("every action audited").
+ */
+export const AUDITED_ROLES: readonly Role[] = ['SUPPORT', 'PARTNER', 'DPO'];
+
 /** The caller's relation to the subject of a value; anything of another tenant is never loaded at all. */
 export const RELATIONS = ['SELF', 'SAME_TEAM', 'SAME_TENANT'] as const;
 export type Relation = (typeof RELATIONS)[number];

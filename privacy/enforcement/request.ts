@@ -2,8 +2,9 @@ import DataLoader from 'dataloader';
 import type { ResponsePath } from 'graphql';
 import type { Caller } from '../caller';
 import { consentNeeds, decide, mayNeedConsents, type CallerFacts, type Decision } from '../decide';
-import { SUBJECT_KINDS, type Category, type ConsentPurpose, type Relation, type SubjectKind } from '../policy';
+import { AUDITED_ROLES, SUBJECT_KINDS, type Category, type ConsentPurpose, type Relation, type SubjectKind } from '../policy';
 import { subjectKey, type ConsentStore, type ConsentSubject } from '../store/consents';
+import { DisclosureLog } from './disclosures';
 import { NoticeLog } from './notices';
 import type { SubjectMappers, SubjectOfRow } from './subject';
 
@@ -23,6 +24,8 @@ const NO_CONSENTS: ReadonlySet<ConsentPurpose> = new Set();
 /** A personal field as the engine decides it: numbered once when the rules are built. */
 export interface DecidedField {
   id: number;
+  /** "Type.field", as the audit names it. */
+  name: string;
   typeName: string;
   category: Category;
 }
@@ -58,6 +61,8 @@ export interface PrivacyRequestOptions {
  */
 export class PrivacyRequest {
   readonly notices = new NoticeLog();
+  /** What an audited caller (SUPPORT, PARTNER, DPO) was shown; absent for everyone else. */
+  readonly disclosures?: DisclosureLog;
   readonly tenantKey: Uint8Array;
   private readonly facts: CallerFacts;
   private readonly consentLoader: DataLoader<ConsentSubject, Set<ConsentPurpose>, string>;
@@ -80,6 +85,7 @@ export class PrivacyRequest {
   constructor(private readonly options: PrivacyRequestOptions) {
     const { caller } = options;
     this.tenantKey = options.tenantKey;
+    if (AUDITED_ROLES.includes(caller.role)) this.disclosures = new DisclosureLog();
     this.facts = { role: caller.role, purpose: caller.purpose, ticket: Boolean(caller.ticket), partnerScopes: options.partnerScopes };
     this.consentLoader = new DataLoader(
       async (subjects) => {
@@ -190,6 +196,13 @@ export class PrivacyRequest {
     this.lastRow = row;
     this.lastMapped = mapped;
     return mapped;
+  }
+
+  /** Counts a value the caller is shown (in full or in part) for the audit, when the caller is audited. */
+  disclosed(field: DecidedField, row: object, decision: Decision): void {
+    if (!this.disclosures || decision.effect === 'WITHHOLD') return;
+    const subject = this.subjectOf(field.typeName, row)?.subject;
+    this.disclosures.add(field.name, decision.effect, subject?.consentSubject, subject?.counterpart);
   }
 
   recall(row: object, field: string): Decision | undefined {

@@ -37,6 +37,7 @@ type FieldDecider = (parent: object, context: PrivacyAwareContext, info: GraphQL
 
 interface PersonalField {
   category: Category;
+  decided: DecidedField;
   /** What a masked value must stay valid for, known from the schema once. */
   shape: ValueShape;
   decide: FieldDecider;
@@ -65,12 +66,13 @@ export function buildPermissions(schema: GraphQLSchema, classification: Classifi
         continue;
       }
       const fieldKey = `${typeName}.${field}`;
-      const decided: DecidedField = { id: personal.size, typeName, category: cls.category };
+      const decided: DecidedField = { id: personal.size, name: fieldKey, typeName, category: cls.category };
       const decideField: FieldDecider = (parent, context) => context.privacyRequest.decide(decided, parent);
       const named = getNamedType(type.getFields()[field]!.type);
-      personal.set(fieldKey, { category: cls.category, shape: { field, typeName: named.name, isEnum: isEnumType(named) }, decide: decideField });
-      typeRules[field] = rule(`privacy:${typeName}.${field}`, { cache: 'no_cache' })(async (parent: object, _args: unknown, context: PrivacyAwareContext, info: GraphQLResolveInfo) => {
+      personal.set(fieldKey, { category: cls.category, decided, shape: { field, typeName: named.name, isEnum: isEnumType(named) }, decide: decideField });
+      typeRules[field] = rule(`privacy:${typeName}.${field}`, { cache: 'no_cache' })(async (parent: Record<string, unknown>, _args: unknown, context: PrivacyAwareContext, info: GraphQLResolveInfo) => {
         const decision = context.privacyRequest.remember(parent, field, await decideField(parent, context, info));
+        if (context.privacyRequest.disclosures && parent[info.fieldName] != null) context.privacyRequest.disclosed(decided, parent, decision);
         if (decision.effect === 'FULL') return true;
         context.privacyRequest.notice(info.path, decision);
         return false;
@@ -135,15 +137,19 @@ function applyCompiled(schema: GraphQLSchema, { personal }: ReturnType<typeof bu
     const type = schema.getType(typeName);
     if (!isObjectType(type)) continue;
     const definition = type.getFields()[fieldName]!;
-    const resolve: GraphQLFieldResolver<any, any> = definition.resolve ?? defaultFieldResolver;
+    // Most personal fields are plain columns: read them directly rather than through graphql-js's default resolver.
+    const resolve: GraphQLFieldResolver<any, any> | undefined = definition.resolve;
+    const { decided } = field;
     const outcome = (decision: Decision, parent: any, args: any, context: PrivacyAwareContext, info: GraphQLResolveInfo) => {
-      if (decision.effect === 'FULL') return resolve(parent, args, context, info);
+      // Only audited callers pay for counting what they are shown (a null value shows nothing).
+      if (context.privacyRequest.disclosures && parent[fieldName] != null) context.privacyRequest.disclosed(decided, parent, decision);
+      if (decision.effect === 'FULL') return resolve ? resolve(parent, args, context, info) : parent[fieldName];
       context.privacyRequest.notice(info.path, decision);
       return hiddenValue(decision, field, parent, info, context);
     };
     definition.resolve = (parent, args, context: PrivacyAwareContext, info) => {
       try {
-        const decision = field.decide(parent, context, info);
+        const decision = context.privacyRequest.decide(decided, parent);
         if (decision instanceof Promise) {
           return decision.then((d) => outcome(d, parent, args, context, info), (error: unknown) => failClosed(error, info, context));
         }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import { inTransaction } from '../../platform/database';
 import type { ConsentPurpose } from '../policy';
 import { ConsentRecordEntity, type ConsentRecordRow, type ConsentSubjectType } from './entities';
 
@@ -64,7 +65,7 @@ export class ConsentStore {
   async record(entry: Omit<ConsentRecordRow, 'id' | 'recordedAt' | 'sequence'>, now = new Date()): Promise<ConsentRecordRow> {
     for (let attempt = 0; ; attempt += 1) {
       try {
-        return await this.store.transaction(async (tx) => {
+        return await inTransaction(this.store, async (tx) => {
           const repo = tx.getRepository(ConsentRecordEntity);
           const last = await repo.createQueryBuilder('c').select('MAX(c.sequence)', 'max').getRawOne<{ max: string | number | null }>();
           const row: ConsentRecordRow = { ...entry, id: randomUUID(), recordedAt: now, sequence: Number(last?.max ?? 0) + 1 };

@@ -86,3 +86,70 @@ export const ConsentRecordEntity = new EntitySchema<ConsentRecordRow>({
     sequence: { type: 'bigint', transformer: { to: (v: number) => v, from: (v: string | number) => Number(v) } },
   },
 });
+
+/**
+ * One audited request in one subgraph: who was shown personal data, under which purpose and
+ * ticket, which fields with which effect. Records of a tenant form a hash chain — each carries
+ * the previous record's hash — so an edited, removed or reordered record breaks verification.
+ */
+export interface AuditRecordRow {
+  id: string;
+  tenantId: string;
+  /** 1, 2, 3, … per tenant: the position in that tenant's chain. */
+  sequence: number;
+  recordedAt: Date;
+  actorId: string;
+  actorRole: string;
+  purpose: string;
+  ticketId: string | null;
+  partnerClientId: string | null;
+  requestId: string;
+  /** The subgraph that disclosed the values. */
+  service: string;
+  action: string;
+  /** JSON: what was disclosed, e.g. {"fields":{"Contact.email":{"FULL":3}}}. */
+  detail: string;
+  prevHash: string;
+  hash: string;
+}
+
+export const AuditRecordEntity = new EntitySchema<AuditRecordRow>({
+  name: 'AuditRecord',
+  tableName: 'audit_records',
+  columns: {
+    id: idColumn,
+    tenantId: refColumn(),
+    sequence: { type: 'bigint', transformer: { to: (v: number) => v, from: (v: string | number) => Number(v) } },
+    recordedAt: dateColumn(),
+    actorId: refColumn(),
+    actorRole: textColumn(16),
+    purpose: textColumn(32),
+    ticketId: textColumn(100, true),
+    partnerClientId: textColumn(100, true),
+    requestId: textColumn(64),
+    service: textColumn(32),
+    action: textColumn(32),
+    detail: { type: 'text' },
+    prevHash: textColumn(64),
+    hash: textColumn(64),
+  },
+});
+
+/** A person whose data an audited request disclosed: answers "who was shown my data". */
+export interface AuditSubjectRow {
+  auditId: string;
+  tenantId: string;
+  subjectType: ConsentSubjectType;
+  subjectId: string;
+}
+
+export const AuditSubjectEntity = new EntitySchema<AuditSubjectRow>({
+  name: 'AuditSubject',
+  tableName: 'audit_subjects',
+  columns: {
+    auditId: { ...idColumn },
+    tenantId: refColumn(),
+    subjectType: { type: 'varchar', length: 16, primary: true },
+    subjectId: { type: 'varchar', length: 36, primary: true },
+  },
+});

@@ -1,6 +1,7 @@
-import { ConsentRecordEntity, PartnerAppEntity, PartnerInstallationEntity } from './entities';
+import { AuditRecordEntity, AuditSubjectEntity, ConsentRecordEntity, PartnerAppEntity, PartnerInstallationEntity } from './entities';
 import { CreatePartnerRegistry1763800000100 } from './migrations/1763800000100-create-partner-registry';
 import { CreateConsentRecords1763800000101 } from './migrations/1763800000101-create-consent-records';
+import { CreateAuditLog1763800000102 } from './migrations/1763800000102-create-audit-log';
 
 /**
  * The shared privacy store: records every subgraph must read the same way (partner installations,
@@ -8,6 +9,6 @@ import { CreateConsentRecords1763800000101 } from './migrations/1763800000101-cr
  */
 export const PRIVACY_STORE = {
   name: 'privacy',
-  entities: [PartnerAppEntity, PartnerInstallationEntity, ConsentRecordEntity],
-  migrations: [CreatePartnerRegistry1763800000100, CreateConsentRecords1763800000101],
+  entities: [PartnerAppEntity, PartnerInstallationEntity, ConsentRecordEntity, AuditRecordEntity, AuditSubjectEntity],
+  migrations: [CreatePartnerRegistry1763800000100, CreateConsentRecords1763800000101, CreateAuditLog1763800000102],
 };

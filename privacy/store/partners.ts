@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { DataSource } from 'typeorm';
-import { IsNull } from 'typeorm';
+import { IsNull, type DataSource } from 'typeorm';
+import { inTransaction } from '../../platform/database';
 import { PartnerAppEntity, PartnerInstallationEntity, type PartnerAppRow, type PartnerInstallationRow } from './entities';
 
 export const splitScopes = (scopes: string): string[] => scopes.split(',').map((s) => s.trim()).filter(Boolean);
@@ -28,7 +28,7 @@ export class PartnerRegistry {
 
   /** Installs (or re-scopes) an app for a tenant, in one transaction. */
   install(tenantId: string, clientId: string, scopes: string[], installedBy: string, now = new Date()): Promise<PartnerInstallationRow> {
-    return this.store.transaction(async (tx) => {
+    return inTransaction(this.store, async (tx) => {
       const repo = tx.getRepository(PartnerInstallationEntity);
       await repo.update({ tenantId, clientId, uninstalledAt: IsNull() }, { uninstalledAt: now });
       const row: PartnerInstallationRow = { id: randomUUID(), tenantId, clientId, scopes: scopes.join(','), installedBy, installedAt: now, uninstalledAt: null };

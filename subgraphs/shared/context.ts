@@ -1,5 +1,6 @@
 import type { Caller } from '../../privacy/caller';
 import type { PrivacyRequest } from '../../privacy/enforcement/request';
+import type { AuditLog } from '../../privacy/store/audit';
 import type { ConsentStore } from '../../privacy/store/consents';
 import type { PartnerRegistry } from '../../privacy/store/partners';
 import type { TenantScope } from './tenant-scope';
@@ -8,6 +9,7 @@ import type { TenantScope } from './tenant-scope';
 export interface PrivacyServices {
   partners: PartnerRegistry;
   consents: ConsentStore;
+  audit: AuditLog;
 }
 
 /** What every resolver of a subgraph receives for one request. Loaders live exactly that long. */

@@ -12,6 +12,7 @@ import { readClassification } from '../../privacy/classification';
 import { PrivacyRequest } from '../../privacy/enforcement/request';
 import { protectSchema, type PrivacyEngine } from '../../privacy/enforcement/shield';
 import { tenantPseudonymKey } from '../../privacy/masks';
+import { AuditLog } from '../../privacy/store/audit';
 import { ConsentStore } from '../../privacy/store/consents';
 import type { PartnerInstallationRow } from '../../privacy/store/entities';
 import { PartnerRegistry, splitScopes } from '../../privacy/store/partners';
@@ -64,6 +65,51 @@ const privacyNotices: ApolloServerPlugin<SubgraphContext<unknown>> = {
   },
 };
 
+/**
+ * Writes one audit record per request of an audited caller (SUPPORT, PARTNER, DPO) that was shown
+ * personal data, before the answer leaves. Fail closed: if the record cannot be written, the
+ * answer is replaced by AUDIT_UNAVAILABLE rather than sent unaudited.
+ */
+function disclosureAudit(service: string): ApolloServerPlugin<SubgraphContext<unknown>> {
+  const log = childLogger(service);
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ contextValue, response }) {
+          const disclosures = contextValue.privacyRequest?.disclosures;
+          if (!disclosures || disclosures.isEmpty) return;
+          const { caller } = contextValue;
+          try {
+            await contextValue.privacy.audit.append(
+              {
+                tenantId: caller.tenantId,
+                actorId: caller.userId,
+                actorRole: caller.role,
+                purpose: caller.purpose,
+                ticketId: caller.ticket?.id ?? null,
+                partnerClientId: caller.partnerClientId ?? null,
+                requestId: caller.requestId,
+                service,
+                action: 'DISCLOSURE',
+                detail: disclosures.detail(),
+              },
+              disclosures.subjects(),
+            );
+          } catch (error) {
+            log.error({ requestId: caller.requestId, err: { name: (error as Error)?.name, code: (error as { code?: unknown })?.code } }, 'audit record not written: answer withheld');
+            if (response.body.kind === 'single') {
+              response.body.singleResult = {
+                data: null,
+                errors: [{ message: 'The audit log is unavailable, so this answer was withheld; try again shortly', extensions: { code: ErrorCode.AUDIT_UNAVAILABLE } }],
+              };
+            }
+          }
+        },
+      };
+    },
+  };
+}
+
 export interface RunningSubgraph extends RunningServer {
   name: string;
 }
@@ -75,7 +121,11 @@ export interface RunningSubgraph extends RunningServer {
 export async function startSubgraph<L>(module: SubgraphModule<L>, options: SubgraphServerOptions): Promise<RunningSubgraph> {
   const log = childLogger(module.name);
   const verifier = new ContextVerifier(options.internalSecret, module.name);
-  const privacy: PrivacyServices = { partners: new PartnerRegistry(options.privacyStore), consents: new ConsentStore(options.privacyStore) };
+  const privacy: PrivacyServices = {
+    partners: new PartnerRegistry(options.privacyStore),
+    consents: new ConsentStore(options.privacyStore),
+    audit: new AuditLog(options.privacyStore),
+  };
   const subgraphSchema = buildSubgraphSchema({ typeDefs: module.typeDefs, resolvers: module.resolvers as GraphQLResolverMap<unknown> });
   const recordings = { baseUrl: options.recordingsBaseUrl, secret: createHmac('sha256', options.internalSecret).update('recording-links').digest('base64url') };
   const tenantKeys = new Map<string, Uint8Array>();
@@ -86,7 +136,7 @@ export async function startSubgraph<L>(module: SubgraphModule<L>, options: Subgr
     includeStacktraceInErrorResponses: false,
     formatError: formatSubgraphError,
     // Inline traces are for Apollo's hosted reporting, which this product does not use.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), privacyNotices],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), privacyNotices, disclosureAudit(module.name)],
   });
   await apollo.start();
 

@@ -20,8 +20,8 @@ const mappers: SubjectMappers = {
     ...(call.contactId ? { counterpart: { type: 'CONTACT' as const, id: call.contactId } } : {}),
   }),
 };
-const recording: DecidedField = { id: 0, typeName: 'CallLog', category: 'user.biometric.voice' };
-const notes: DecidedField = { id: 1, typeName: 'CallLog', category: 'user.device.call_log.notes' };
+const recording: DecidedField = { id: 0, name: 'CallLog.recordingUrl', typeName: 'CallLog', category: 'user.biometric.voice' };
+const notes: DecidedField = { id: 1, name: 'CallLog.notes', typeName: 'CallLog', category: 'user.device.call_log.notes' };
 
 /** A consent store over a fixed table that counts its reads. */
 function consentStore(live: Record<string, ConsentPurpose[]>) {
