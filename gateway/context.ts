@@ -1,5 +1,5 @@
 import type { Caller } from '../privacy/caller';
-import type { NoticeGroup } from '../privacy/enforcement/notices';
+import type { NoticeWire } from '../privacy/enforcement/notices';
 
 /** Per request: the caller once authenticated (absent for anonymous `__typename` probes). */
 export interface GatewayContext {
@@ -12,6 +12,6 @@ export interface GatewayContext {
 export interface SubgraphNotices {
   /** The fetch's place in the client's response (`@` for each element of a list). */
   fetchPath: (string | number)[];
-  /** As the subgraph sent them: grouped, paths relative to that fetch. */
-  groups: NoticeGroup[];
+  /** As the subgraph sent them: rows relative to that fetch, grouped notices. */
+  wire: NoticeWire;
 }

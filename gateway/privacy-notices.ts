@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { PrivacyNotice } from '../privacy/enforcement/notices';
+import { pathSegments, type PrivacyNotice } from '../privacy/enforcement/notices';
 import type { GatewayContext } from './context';
 
 type Path = (string | number)[];
@@ -37,18 +37,11 @@ export function entityPaths(data: unknown, fetchPath: Path): Path[] {
   return found;
 }
 
-/** The segments of a dotted wire path (digits are list indices). */
-function segments(dotted: string): Path {
-  return dotted.split('.').map((segment) => {
-    const first = segment.charCodeAt(0);
-    return first >= 48 && first <= 57 ? Number(segment) : segment;
-  });
-}
-
 /**
  * Merges the subgraphs' privacy notices into the client's `extensions.privacy`, each with its path
  * in the client's response, so an app can render "hidden (no consent)" next to the right value.
- * Notices come in the order of the fetches, then grouped by effect and reason as the subgraph sent them.
+ * Notices come in the order of the fetches, then grouped by effect, reason and field as the
+ * subgraph sent them.
  */
 export const privacyNotices: ApolloServerPlugin<GatewayContext> = {
   async requestDidStart() {
@@ -58,26 +51,12 @@ export const privacyNotices: ApolloServerPlugin<GatewayContext> = {
         if (!batches?.length || response.body.kind !== 'single') return;
         const data = response.body.singleResult.data;
         const privacy: PrivacyNotice[] = [];
-        // The same relative path recurs under every entity of a fetch ("calls.nodes.0.notes"): parse it once.
-        const parsed = new Map<string, Path>();
-        const tail = (dotted: string): Path => parsed.get(dotted) ?? parsed.set(dotted, segments(dotted)).get(dotted)!;
-        for (const { fetchPath, groups } of batches) {
-          const prefix = fetchPath.filter((p) => p !== '@');
-          let entities: Path[] | undefined;
-          for (const { effect, reason, paths } of groups) {
-            for (const dotted of paths) {
-              let path: Path;
-              if (dotted.startsWith(ENTITIES)) {
-                const end = dotted.indexOf('.', ENTITIES.length);
-                const index = Number(end === -1 ? dotted.slice(ENTITIES.length) : dotted.slice(ENTITIES.length, end));
-                entities ??= entityPaths(data, fetchPath);
-                const base = entities[index];
-                if (!base) continue;
-                path = end === -1 ? base.slice() : base.concat(tail(dotted.slice(end + 1)));
-              } else {
-                path = prefix.concat(tail(dotted));
-              }
-              privacy.push({ path, effect, reason });
+        for (const { fetchPath, wire } of batches) {
+          const rowPaths = clientRowPaths(data, fetchPath, wire.rows);
+          for (const { effect, reason, field, rows } of wire.groups) {
+            for (const row of rows) {
+              const base = rowPaths[row];
+              if (base) privacy.push({ path: [...base, field], effect, reason });
             }
           }
         }
@@ -86,3 +65,22 @@ export const privacyNotices: ApolloServerPlugin<GatewayContext> = {
     };
   },
 };
+
+/**
+ * Where each row a subgraph reported sits in the client's response. A fetch at the root answers
+ * under the same keys; an `_entities` fetch answers for the objects at `fetchPath`, in order.
+ */
+function clientRowPaths(data: unknown, fetchPath: Path, rows: readonly string[]): (Path | undefined)[] {
+  const prefix = fetchPath.filter((p) => p !== '@');
+  let entities: Path[] | undefined;
+  return rows.map((dotted) => {
+    if (dotted === '_entities') return undefined;
+    if (!dotted.startsWith(ENTITIES)) return [...prefix, ...pathSegments(dotted)];
+    const end = dotted.indexOf('.', ENTITIES.length);
+    const index = Number(end === -1 ? dotted.slice(ENTITIES.length) : dotted.slice(ENTITIES.length, end));
+    entities ??= entityPaths(data, fetchPath);
+    const base = entities[index];
+    if (!base) return undefined;
+    return end === -1 ? base : [...base, ...pathSegments(dotted.slice(end + 1))];
+  });
+}

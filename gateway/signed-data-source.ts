@@ -21,10 +21,10 @@ export class SignedContextDataSource extends RemoteGraphQLDataSource<GatewayCont
   /** Takes each subgraph's `extensions.privacy` aside for the response (privacy-notices.ts). */
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): ReturnType<RemoteGraphQLDataSource['process']> {
     const response = await super.process(options);
-    const groups = response.extensions?.privacy;
-    if (groups !== undefined) delete response.extensions!.privacy;
-    if (isNoticeWire(groups) && groups.length > 0 && options.kind === GraphQLDataSourceRequestKind.INCOMING_OPERATION) {
-      (options.context.privacyNotices ??= []).push({ fetchPath: options.pathInIncomingRequest ?? [], groups });
+    const wire = response.extensions?.privacy;
+    if (wire !== undefined) delete response.extensions!.privacy;
+    if (isNoticeWire(wire) && wire.groups.length > 0 && options.kind === GraphQLDataSourceRequestKind.INCOMING_OPERATION) {
+      (options.context.privacyNotices ??= []).push({ fetchPath: options.pathInIncomingRequest ?? [], wire });
     }
     return response;
   }

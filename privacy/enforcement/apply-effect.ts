@@ -17,51 +17,63 @@ function generalize(value: unknown, shape: ValueShape): unknown {
   return undefined;
 }
 
-function mask(value: unknown, category: Category, shape: ValueShape): unknown {
-  if (shape.isEnum) return null; // an enum has no partial form
+type Masker = (value: unknown) => unknown;
+
+/** The partial form of a category's values, chosen once per field (the category and type are static). */
+function maskerFor(category: Category, shape: ValueShape): Masker {
+  if (shape.isEnum) return () => null; // an enum has no partial form
   switch (category) {
     case 'user.name':
-      return initials(value as string);
+      return (value) => initials(value as string);
     case 'user.contact.email':
-      return maskEmail(value as string);
+      return (value) => maskEmail(value as string);
     case 'user.contact.phone_number':
     case 'user.device.call_log.number':
-      return maskPhone(value as string);
+      return (value) => maskPhone(value as string);
     case 'user.contact.address':
-      return maskAddress(value as string);
+      return (value) => maskAddress(value as string);
     case 'user.job_title':
     case 'user.workplace':
     case 'user.demographic.language':
     case 'user.location.imprecise':
-      return maskText(value as string);
+      return (value) => maskText(value as string);
     case 'user.location.precise':
-      return generalize(value, shape) ?? null;
+      return (value) => generalize(value, shape) ?? null;
     case 'user.behavior.interaction':
     case 'user.device.call_log':
-      if (value instanceof Date || shape.typeName === 'DateTime') return truncateDate(value as Date | string, 'day');
-      if (typeof value === 'number') return bucketDuration(value);
-      return null;
+      return (value) => {
+        if (value instanceof Date || shape.typeName === 'DateTime') return truncateDate(value as Date | string, 'day');
+        if (typeof value === 'number') return bucketDuration(value);
+        return null;
+      };
     default:
-      return null; // notes, recordings: no partial form exists
+      return () => null; // notes, recordings: no partial form exists
   }
 }
 
+/** What a caller receives of one field's value under an effect, given the request's pseudonym key. */
+export type Hider = (effect: Effect, value: unknown, tenantKey: Uint8Array) => unknown;
+
 /**
- * The value a caller receives under an effect. Always a valid value of the field's type (or null:
- * personal fields are nullable), so a hidden value never breaks the response around it.
+ * The value a caller receives under an effect, for one field. Always a valid value of the field's
+ * type (or null: personal fields are nullable), so a hidden value never breaks the response around it.
  */
-export function applyEffect(effect: Effect, category: Category, value: unknown, shape: ValueShape, tenantKey: Uint8Array): unknown {
-  if (value === null || value === undefined) return null;
-  switch (effect) {
-    case 'FULL':
-      return value;
-    case 'WITHHOLD':
-      return null;
-    case 'PSEUDONYM':
-      return typeof value === 'string' && !shape.isEnum ? pseudonym(value, tenantKey, category === 'user.name' ? 'person' : 'anon') : null;
-    case 'GENERALIZE':
-      return generalize(value, shape) ?? mask(value, category, shape);
-    case 'MASK':
-      return mask(value, category, shape);
-  }
+export function hiderFor(category: Category, shape: ValueShape): Hider {
+  const mask = maskerFor(category, shape);
+  const pseudonymKind = category === 'user.name' ? 'person' : 'anon';
+  return (effect, value, tenantKey) => {
+    if (value === null || value === undefined) return null;
+    switch (effect) {
+      case 'FULL':
+        return value;
+      case 'WITHHOLD':
+        return null;
+      case 'PSEUDONYM':
+        return typeof value === 'string' && !shape.isEnum ? pseudonym(value, tenantKey, pseudonymKind) : null;
+      case 'GENERALIZE':
+        return generalize(value, shape) ?? mask(value);
+      case 'MASK':
+        return mask(value);
+    }
+  };
 }

@@ -1,6 +1,6 @@
 import type { ResponsePath } from 'graphql';
-import type { Effect } from '../policy';
 import type { Decision } from '../decide';
+import type { Effect } from '../policy';
 
 /** One entry of the client's `extensions.privacy`: a value that was not shown in full, and why. */
 export interface PrivacyNotice {
@@ -10,28 +10,38 @@ export interface PrivacyNotice {
 }
 
 /**
- * How a subgraph reports its notices to the gateway (its `extensions.privacy`): one group per
- * (effect, reason), each path a dotted string relative to the subgraph's response. A list of
- * 250 calls repeats the same two or three (effect, reason) pairs hundreds of times; grouped, the
- * payload is about half the size of one object per value, which the subgraph serializes and the
- * gateway parses on every request. Dots are unambiguous: GraphQL names have none, and a segment
+ * How a subgraph reports its notices to the gateway (its `extensions.privacy`). A list of 250
+ * calls hides the same two or three fields of every row for the same reasons, so the payload
+ * names each row once — `rows`, dotted paths relative to the subgraph's response — and each
+ * (effect, reason, field) once, with the indices of the rows where it applied. That is a fifth
+ * of the size of one {path, effect, reason} per value, which the subgraph would serialize and the
+ * gateway parse on every request. Dots are unambiguous: GraphQL names have none, and a segment
  * made of digits is a list index (names cannot start with a digit).
  */
+export interface NoticeWire {
+  rows: string[];
+  groups: NoticeGroup[];
+}
+
 export interface NoticeGroup {
   effect: Exclude<Effect, 'FULL'>;
   reason: string;
-  paths: string[];
+  /** The field's response key (its alias, when the operation gave one). */
+  field: string;
+  /** Indices into `rows`. */
+  rows: number[];
 }
 
 /**
- * The notices of one request in one subgraph. A notice keeps graphql-js's own path object and is
- * spelled out only when the response is sent; the fields of one row share their parent path, so
- * its prefix is spelled once per row rather than once per field.
+ * The notices of one request in one subgraph, kept in the wire's shape as they come: a row's
+ * path is spelled once, from graphql-js's own path object, however many of its fields are hidden.
  */
 export class NoticeLog {
-  private readonly groups = new Map<string, NoticeGroup>();
-  private readonly byDecision = new WeakMap<Decision, NoticeGroup>();
-  private readonly prefixes = new Map<ResponsePath, string>();
+  private readonly rows: string[] = [];
+  private readonly rowIndex = new Map<ResponsePath | undefined, number>();
+  private readonly groups: NoticeGroup[] = [];
+  /** Per decision (mostly shared, memoized objects), per field: its group. */
+  private readonly byDecision = new Map<Decision, Map<string, NoticeGroup>>();
   private count = 0;
 
   get size(): number {
@@ -40,42 +50,73 @@ export class NoticeLog {
 
   add(path: ResponsePath, decision: Decision): void {
     if (decision.effect === 'FULL') return;
-    // Decisions are mostly shared objects (memoized per field): find the group by identity first.
-    let group = this.byDecision.get(decision);
+    const field = String(path.key);
+    let byField = this.byDecision.get(decision);
+    if (!byField) this.byDecision.set(decision, (byField = new Map()));
+    let group = byField.get(field);
     if (!group) {
-      const key = `${decision.effect} ${decision.reason}`;
-      group = this.groups.get(key);
-      if (!group) this.groups.set(key, (group = { effect: decision.effect, reason: decision.reason, paths: [] }));
-      this.byDecision.set(decision, group);
+      group = this.groups.find((g) => g.field === field && g.effect === decision.effect && g.reason === decision.reason);
+      if (!group) this.groups.push((group = { effect: decision.effect, reason: decision.reason, field, rows: [] }));
+      byField.set(field, group);
     }
-    group.paths.push(this.spell(path));
+    group.rows.push(this.rowOf(path.prev));
     this.count += 1;
   }
 
-  private spell(path: ResponsePath): string {
-    if (!path.prev) return String(path.key);
-    let prefix = this.prefixes.get(path.prev);
-    if (prefix === undefined) this.prefixes.set(path.prev, (prefix = this.spell(path.prev)));
-    return `${prefix}.${path.key}`;
+  private rowOf(row: ResponsePath | undefined): number {
+    let index = this.rowIndex.get(row);
+    if (index === undefined) {
+      index = this.rows.push(row ? spell(row) : '') - 1;
+      this.rowIndex.set(row, index);
+    }
+    return index;
   }
 
-  toWire(): NoticeGroup[] {
-    return [...this.groups.values()];
+  toWire(): NoticeWire {
+    return { rows: this.rows, groups: this.groups };
   }
+}
+
+function spell(path: ResponsePath): string {
+  return path.prev ? `${spell(path.prev)}.${path.key}` : String(path.key);
 }
 
 /** A dotted wire path back to segments (digits are list indices). */
 export function pathSegments(dotted: string): (string | number)[] {
-  return dotted.split('.').map((segment) => (/^\d+$/.test(segment) ? Number(segment) : segment));
+  if (dotted === '') return [];
+  return dotted.split('.').map((segment) => {
+    const first = segment.charCodeAt(0);
+    return first >= 48 && first <= 57 ? Number(segment) : segment;
+  });
+}
+
+/** The notices of a wire payload one by one, each with its dotted path (tests and tools; the gateway maps rows itself). */
+export function* wireNotices(wire: NoticeWire): Generator<{ path: string; effect: NoticeGroup['effect']; reason: string }> {
+  for (const group of wire.groups) {
+    for (const row of group.rows) {
+      const prefix = wire.rows[row]!;
+      yield { path: prefix ? `${prefix}.${group.field}` : group.field, effect: group.effect, reason: group.reason };
+    }
+  }
 }
 
 /** Whether a subgraph's `extensions.privacy` has the wire shape (anything else is ignored, not trusted). */
-export function isNoticeWire(value: unknown): value is NoticeGroup[] {
+export function isNoticeWire(value: unknown): value is NoticeWire {
+  if (typeof value !== 'object' || value === null) return false;
+  const { rows, groups } = value as Partial<NoticeWire>;
   return (
-    Array.isArray(value) &&
-    value.every(
+    Array.isArray(rows) &&
+    rows.every((r) => typeof r === 'string') &&
+    Array.isArray(groups) &&
+    groups.every(
       (g: Partial<NoticeGroup> | null) =>
-        typeof g === 'object' && g !== null && typeof g.effect === 'string' && typeof g.reason === 'string' && Array.isArray(g.paths) && g.paths.every((p) => typeof p === 'string'),
+        typeof g === 'object' &&
+        g !== null &&
+        typeof g.effect === 'string' &&
+        typeof g.reason === 'string' &&
+        typeof g.field === 'string' &&
+        Array.isArray(g.rows) &&
+        g.rows.every((i) => Number.isInteger(i) && i >= 0 && i < rows.length),
     )
   );
 }

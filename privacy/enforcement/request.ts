@@ -68,8 +68,8 @@ export class PrivacyRequest {
   private readonly consentLoader: DataLoader<ConsentSubject, Set<ConsentPurpose>, string>;
   /** Decisions per row object, for executors that decide and mask in two steps (shield). */
   private readonly decisions = new WeakMap<object, Map<string, Decision>>();
-  /** The subject of each row (and its consent keys), mapped once per row rather than once per field. */
-  private readonly subjectsOfRows = new WeakMap<object, MappedSubject>();
+  /** The subject of each row (and its consent keys), mapped once per row rather than once per field; dies with the request. */
+  private readonly subjectsOfRows = new Map<object, MappedSubject>();
   private lastRow: object | undefined;
   private lastMapped: MappedSubject | undefined;
   /** Per field id, per subject slot: the decision, or NEEDS_CONSENTS when it depends on consents. */

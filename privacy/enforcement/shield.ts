@@ -17,7 +17,7 @@ import { childLogger } from '../../platform/logger';
 import type { Classification } from '../classification';
 import type { Decision } from '../decide';
 import type { Category } from '../policy';
-import { applyEffect, type ValueShape } from './apply-effect';
+import { hiderFor, type Hider } from './apply-effect';
 import type { DecidedField, PrivacyRequest } from './request';
 
 const log = childLogger('privacy');
@@ -38,8 +38,8 @@ type FieldDecider = (parent: object, context: PrivacyAwareContext, info: GraphQL
 interface PersonalField {
   category: Category;
   decided: DecidedField;
-  /** What a masked value must stay valid for, known from the schema once. */
-  shape: ValueShape;
+  /** Masks, pseudonymizes or generalizes this field's values: chosen once from its category and type. */
+  hide: Hider;
   decide: FieldDecider;
 }
 
@@ -69,7 +69,8 @@ export function buildPermissions(schema: GraphQLSchema, classification: Classifi
       const decided: DecidedField = { id: personal.size, name: fieldKey, typeName, category: cls.category };
       const decideField: FieldDecider = (parent, context) => context.privacyRequest.decide(decided, parent);
       const named = getNamedType(type.getFields()[field]!.type);
-      personal.set(fieldKey, { category: cls.category, decided, shape: { field, typeName: named.name, isEnum: isEnumType(named) }, decide: decideField });
+      const hide = hiderFor(cls.category, { field, typeName: named.name, isEnum: isEnumType(named) });
+      personal.set(fieldKey, { category: cls.category, decided, hide, decide: decideField });
       typeRules[field] = rule(`privacy:${typeName}.${field}`, { cache: 'no_cache' })(async (parent: Record<string, unknown>, _args: unknown, context: PrivacyAwareContext, info: GraphQLResolveInfo) => {
         const decision = context.privacyRequest.remember(parent, field, await decideField(parent, context, info));
         if (context.privacyRequest.disclosures && parent[info.fieldName] != null) context.privacyRequest.disclosed(decided, parent, decision);
@@ -85,7 +86,7 @@ export function buildPermissions(schema: GraphQLSchema, classification: Classifi
 
 /** The value of a personal field under a decision other than FULL (always valid for its type). */
 function hiddenValue(decision: Decision, field: PersonalField, parent: Record<string, unknown>, info: GraphQLResolveInfo, context: PrivacyAwareContext): unknown {
-  return applyEffect(decision.effect, field.category, parent[info.fieldName], field.shape, context.privacyRequest.tenantKey);
+  return field.hide(decision.effect, parent[info.fieldName], context.privacyRequest.tenantKey);
 }
 
 /** Fail closed: a rule that throws withholds the value and says so. */

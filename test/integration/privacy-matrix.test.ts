@@ -1,7 +1,7 @@
 import { DEV_INTERNAL_SECRET } from '../../platform/env';
 import type { Caller } from '../../privacy/caller';
 import type { ConsentPurpose, Effect, Purpose, Role } from '../../privacy/policy';
-import { pathSegments, type NoticeGroup } from '../../privacy/enforcement/notices';
+import { pathSegments, wireNotices, type NoticeWire } from '../../privacy/enforcement/notices';
 import { CONTEXT_HEADER, ContextSigner } from '../../privacy/signed-context';
 import type { SubgraphName } from '../../subgraphs/shared/subgraph';
 import { postGraphQL, startTestStack, type TestStack } from '../helpers/stack';
@@ -110,8 +110,8 @@ async function observe(caller: CallerSpec, kind: Kind, id: string, field: string
       { [CONTEXT_HEADER]: signed },
     );
     expect(res.body.errors).toBeUndefined();
-    const groups = (res.body.extensions?.privacy ?? []) as NoticeGroup[];
-    const notice = groups.flatMap((g) => g.paths.map((p) => ({ path: pathSegments(p), effect: g.effect, reason: g.reason }))).find((n) => n.path[n.path.length - 1] === field);
+    const wire = (res.body.extensions?.privacy ?? { rows: [], groups: [] }) as NoticeWire;
+    const notice = [...wireNotices(wire)].map((n) => ({ ...n, path: pathSegments(n.path) })).find((n) => n.path[n.path.length - 1] === field);
     return { value: route.pick(res.body.data!._entities[0], field), notice };
   }
   const { query, pick, at } = queryFor(kind, id, field, path);

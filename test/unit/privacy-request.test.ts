@@ -1,5 +1,6 @@
 import type { Caller } from '../../privacy/caller';
 import type { Decision } from '../../privacy/decide';
+import { wireNotices } from '../../privacy/enforcement/notices';
 import { PrivacyRequest, type DecidedField } from '../../privacy/enforcement/request';
 import type { SubjectMappers } from '../../privacy/enforcement/subject';
 import type { ConsentPurpose } from '../../privacy/policy';
@@ -84,7 +85,14 @@ describe('PrivacyRequest decisions across rows', () => {
     engine.notice({ prev: row, key: 'summary', typename: 'CallLog' }, decision);
     engine.notice({ prev: row, key: 'startedAt', typename: 'CallLog' }, { effect: 'FULL', reason: 'ADMIN' });
     expect(engine.notices.size).toBe(2);
-    expect(engine.notices.toWire()).toEqual([{ effect: decision.effect, reason: decision.reason, paths: ['_entities.0.calls.notes', '_entities.0.calls.summary'] }]);
+    expect(engine.notices.toWire()).toEqual({
+      rows: ['_entities.0.calls'],
+      groups: [
+        { effect: decision.effect, reason: decision.reason, field: 'notes', rows: [0] },
+        { effect: decision.effect, reason: decision.reason, field: 'summary', rows: [0] },
+      ],
+    });
+    expect([...wireNotices(engine.notices.toWire())].map((n) => n.path)).toEqual(['_entities.0.calls.notes', '_entities.0.calls.summary']);
     expect(decision.effect).not.toBe('FULL');
   });
 });
