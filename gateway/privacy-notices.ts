@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { pathSegments, type PrivacyNotice } from '../privacy/enforcement/notices';
+import { pathSegments, type PrivacyExtension } from '../privacy/enforcement/notices';
 import type { GatewayContext } from './context';
 
 type Path = (string | number)[];
@@ -38,10 +38,9 @@ export function entityPaths(data: unknown, fetchPath: Path): Path[] {
 }
 
 /**
- * Merges the subgraphs' privacy notices into the client's `extensions.privacy`, each with its path
- * in the client's response, so an app can render "hidden (no consent)" next to the right value.
- * Notices come in the order of the fetches, then grouped by effect, reason and field as the
- * subgraph sent them.
+ * Merges the subgraphs' privacy notices into the client's `extensions.privacy`, each row with its
+ * path in the client's response, so an app can render "hidden (no consent)" next to the right
+ * value. Rows and notices come in the order of the fetches, notices as each subgraph grouped them.
  */
 export const privacyNotices: ApolloServerPlugin<GatewayContext> = {
   async requestDidStart() {
@@ -50,14 +49,13 @@ export const privacyNotices: ApolloServerPlugin<GatewayContext> = {
         const batches = contextValue.privacyNotices;
         if (!batches?.length || response.body.kind !== 'single') return;
         const data = response.body.singleResult.data;
-        const privacy: PrivacyNotice[] = [];
+        const privacy: PrivacyExtension = { rows: [], notices: [] };
         for (const { fetchPath, wire } of batches) {
-          const rowPaths = clientRowPaths(data, fetchPath, wire.rows);
-          for (const { effect, reason, field, rows } of wire.groups) {
-            for (const row of rows) {
-              const base = rowPaths[row];
-              if (base) privacy.push({ path: [...base, field], effect, reason });
-            }
+          // Wire row i becomes client row renumbered[i]; rows the client's data no longer holds are dropped.
+          const renumbered = clientRowPaths(data, fetchPath, wire.rows).map((path) => (path ? privacy.rows.push(path) - 1 : -1));
+          for (const { field, effect, reason, rows } of wire.groups) {
+            const placed = rows.map((row) => renumbered[row]!).filter((row) => row >= 0);
+            if (placed.length > 0) privacy.notices.push({ field, effect, reason, rows: placed });
           }
         }
         response.body.singleResult.extensions = { ...response.body.singleResult.extensions, privacy };

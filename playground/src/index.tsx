@@ -18,6 +18,17 @@ interface Notice {
   reason: string;
 }
 
+/** `extensions.privacy` lists each row once and groups notices by field; the panel shows one line per value. */
+interface PrivacyExtension {
+  rows: (string | number)[][];
+  notices: { field: string; effect: string; reason: string; rows: number[] }[];
+}
+
+function noticesOf(privacy: PrivacyExtension | undefined): Notice[] {
+  if (!privacy?.notices || !privacy.rows) return [];
+  return privacy.notices.flatMap(({ field, effect, reason, rows }) => rows.map((row) => ({ path: [...(privacy.rows[row] ?? []), field], effect, reason })));
+}
+
 interface Personas {
   tenants: { slug: string; name: string; users: { id: string; label: string }[] }[];
   roles: { role: string; purposes: string[] }[];
@@ -154,7 +165,7 @@ function Playground() {
     if (caller.current.purpose) headers['x-purpose'] = caller.current.purpose;
     const response = await fetch('/graphql', { method: 'POST', headers, body: JSON.stringify(params) });
     const json = await response.json();
-    setNotices(json?.extensions?.privacy ?? []);
+    setNotices(noticesOf(json?.extensions?.privacy));
     return json;
   }, []);
 

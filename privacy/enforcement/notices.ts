@@ -2,11 +2,16 @@ import type { ResponsePath } from 'graphql';
 import type { Decision } from '../decide';
 import type { Effect } from '../policy';
 
-/** One entry of the client's `extensions.privacy`: a value that was not shown in full, and why. */
-export interface PrivacyNotice {
-  path: (string | number)[];
-  effect: Exclude<Effect, 'FULL'>;
-  reason: string;
+/**
+ * The client's `extensions.privacy`: every value the policy did not show in full, and why. Each
+ * row (an object of the response, by its path) is listed once; each notice names a field, its
+ * effect and reason, and the rows where that applied — so the path of a hidden value is
+ * `[...rows[i], field]`. A list of 250 calls with two fields hidden costs 250 paths and two
+ * notices, not 500 objects: the answer stays about its data's size, which matters to mobile apps.
+ */
+export interface PrivacyExtension {
+  rows: (string | number)[][];
+  notices: { field: string; effect: Exclude<Effect, 'FULL'>; reason: string; rows: number[] }[];
 }
 
 /**

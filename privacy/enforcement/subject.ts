@@ -2,7 +2,11 @@ import type { Caller } from '../caller';
 import type { Relation, SubjectKind } from '../policy';
 import type { ConsentSubject } from '../store/consents';
 
-/** What the engine needs to know about the person a row is about. */
+/**
+ * What the engine needs to know about the person a row is about. Decisions are memoized per
+ * request by these facts (request.ts, slotOf) and by consent state: a fact added here that the
+ * policy reads must join that slot, or rows differing only in it would share a decision.
+ */
 export interface SubjectOfRow {
   kind: SubjectKind;
   relation: Relation;

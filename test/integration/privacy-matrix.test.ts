@@ -1,7 +1,8 @@
 import { DEV_INTERNAL_SECRET } from '../../platform/env';
 import type { Caller } from '../../privacy/caller';
 import type { ConsentPurpose, Effect, Purpose, Role } from '../../privacy/policy';
-import { pathSegments, wireNotices, type NoticeWire } from '../../privacy/enforcement/notices';
+import { pathSegments, wireNotices, type NoticeWire, type PrivacyExtension } from '../../privacy/enforcement/notices';
+import { hiddenValues } from '../helpers/privacy';
 import { CONTEXT_HEADER, ContextSigner } from '../../privacy/signed-context';
 import type { SubgraphName } from '../../subgraphs/shared/subgraph';
 import { postGraphQL, startTestStack, type TestStack } from '../helpers/stack';
@@ -117,7 +118,7 @@ async function observe(caller: CallerSpec, kind: Kind, id: string, field: string
   const { query, pick, at } = queryFor(kind, id, field, path);
   const res = await t.query(query, { token: await tokenOf(caller), headers: caller.purpose ? { 'x-purpose': caller.purpose } : {} });
   expect(res.body.errors).toBeUndefined();
-  const notices = (res.body.extensions?.privacy ?? []) as { path: (string | number)[]; effect: string; reason: string }[];
+  const notices = hiddenValues(res.body.extensions?.privacy as PrivacyExtension | undefined);
   const matches = typeof at === 'function' ? (p: (string | number)[]) => at(p, res.body.data) : (p: (string | number)[]) => p.join('.') === at.join('.');
   return { value: pick(res.body.data), notice: notices.find((n) => matches(n.path)) };
 }
