@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { pathSegments, type PrivacyExtension } from '../privacy/enforcement/notices';
-import type { GatewayContext } from './context';
+import type { GatewayContext, SubgraphNotices } from './context';
 
 type Path = (string | number)[];
 
@@ -38,26 +38,39 @@ export function entityPaths(data: unknown, fetchPath: Path): Path[] {
 }
 
 /**
- * Merges the subgraphs' privacy notices into the client's `extensions.privacy`, each row with its
+ * The client's `extensions.privacy` from the notices of every subgraph fetch: each row with its
  * path in the client's response, so an app can render "hidden (no consent)" next to the right
  * value. Rows and notices come in the order of the fetches, notices as each subgraph grouped them.
  */
+export function mergePrivacyNotices(data: unknown, batches: readonly SubgraphNotices[]): PrivacyExtension {
+  const privacy: PrivacyExtension = { rows: [], notices: [] };
+  // Two subgraphs may hide fields of the same object: it is still one row.
+  const rowIndex = new Map<string, number>();
+  const rowOf = (path: Path): number => {
+    const key = path.join('.');
+    let index = rowIndex.get(key);
+    if (index === undefined) rowIndex.set(key, (index = privacy.rows.push(path) - 1));
+    return index;
+  };
+  for (const { fetchPath, wire } of batches) {
+    // Wire row i becomes client row renumbered[i]; rows the client's data does not hold are dropped.
+    const renumbered = clientRowPaths(data, fetchPath, wire.rows).map((path) => (path ? rowOf(path) : -1));
+    for (const { field, effect, reason, rows } of wire.groups) {
+      const placed = rows.map((row) => renumbered[row]!).filter((row) => row >= 0);
+      if (placed.length > 0) privacy.notices.push({ field, effect, reason, rows: placed });
+    }
+  }
+  return privacy;
+}
+
+/** Puts the merged notices into the response's `extensions.privacy`. */
 export const privacyNotices: ApolloServerPlugin<GatewayContext> = {
   async requestDidStart() {
     return {
       async willSendResponse({ contextValue, response }) {
         const batches = contextValue.privacyNotices;
         if (!batches?.length || response.body.kind !== 'single') return;
-        const data = response.body.singleResult.data;
-        const privacy: PrivacyExtension = { rows: [], notices: [] };
-        for (const { fetchPath, wire } of batches) {
-          // Wire row i becomes client row renumbered[i]; rows the client's data no longer holds are dropped.
-          const renumbered = clientRowPaths(data, fetchPath, wire.rows).map((path) => (path ? privacy.rows.push(path) - 1 : -1));
-          for (const { field, effect, reason, rows } of wire.groups) {
-            const placed = rows.map((row) => renumbered[row]!).filter((row) => row >= 0);
-            if (placed.length > 0) privacy.notices.push({ field, effect, reason, rows: placed });
-          }
-        }
+        const privacy = mergePrivacyNotices(response.body.singleResult.data, batches);
         response.body.singleResult.extensions = { ...response.body.singleResult.extensions, privacy };
       },
     };
