@@ -5,7 +5,11 @@ import type { NoticeWire } from '../privacy/enforcement/notices';
 export interface GatewayContext {
   requestId: string;
   caller?: Caller;
-  /** Privacy notices from each subgraph fetch, with where that fetch sat in the response. */
+  /**
+   * Privacy notices from each subgraph fetch, with where that fetch sat in the response. Created
+   * on first use: Apollo Server gives each operation of a batch a shallow copy of the context, so
+   * the list belongs to one operation.
+   */
   privacyNotices?: SubgraphNotices[];
 }
 

@@ -51,6 +51,30 @@ describe('extensions.privacy at the gateway', () => {
     expect(privacy.notices.map((n) => `${n.field} ${n.effect}`).sort()).toEqual(['counterpartyNumber MASK', 'notes WITHHOLD', 'number MASK']);
   });
 
+  it('keeps each operation of a batched request to its own notices', async () => {
+    const token = await t.tokenFor('ADMIN');
+    const hiding = '{ contacts(first: 4) { nodes { lastCall { notes } } } }';
+    const clean = '{ contacts(first: 4) { nodes { lastCall { startedAt } calls(first: 2) { nodes { startedAt } } } } }';
+    // Operations of one batch run side by side: each must report exactly the values it hid itself.
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const response = await fetch(t.gatewayUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify([{ query: hiding }, { query: clean }, { query: hiding }]),
+      });
+      const answers = (await response.json()) as { data: any; extensions?: { privacy?: PrivacyExtension } }[];
+      expect(answers).toHaveLength(3);
+      for (const index of [0, 2]) {
+        const { data, extensions } = answers[index]!;
+        const withCall = data.contacts.nodes.filter((c: { lastCall: unknown }) => c.lastCall).length;
+        expect(withCall).toBeGreaterThan(0);
+        expect(hiddenValues(extensions?.privacy)).toHaveLength(withCall);
+        expect(extensions!.privacy!.rows).toHaveLength(withCall);
+      }
+      expect(answers[1]!.extensions?.privacy).toBeUndefined();
+    }
+  });
+
   it('is absent when everything was shown in full', async () => {
     const res = await t.query('{ contacts(first: 3) { nodes { name email } } }', { token: await t.tokenFor('ADMIN') });
     expect(res.body.errors).toBeUndefined();
