@@ -134,9 +134,9 @@ export class PrivacyRequest {
 
   /**
    * Decides one value; synchronous unless the policy needs consents that are not loaded yet.
-   * A decision depends on the row only through its subject's kind, relation and consents, so it
-   * is made once per (field, kind, relation, installer) — and, when consents count, once per
-   * distinct consent state — and then looked up for every further row.
+   * A decision depends on the row only through its subject's facts (its slot) and consents, so it
+   * is made once per (field, slot) — and, when consents count, once per distinct consent state —
+   * and then looked up for every further row.
    */
   decide(field: DecidedField, row: object): Decision | Promise<Decision> {
     const mapped = this.subjectOf(field.typeName, row);

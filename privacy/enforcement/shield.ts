@@ -33,21 +33,17 @@ export type PrivacyEngine = 'compiled' | 'shield';
 /** Federation's own fields: answered as they are (they carry no row data themselves). */
 const FEDERATION_RULES = { Query: { _service: allow, _entities: allow }, _Service: { sdl: allow } };
 
-type FieldDecider = (parent: object, context: PrivacyAwareContext, info: GraphQLResolveInfo) => Decision | Promise<Decision>;
-
 interface PersonalField {
-  category: Category;
   decided: DecidedField;
   /** Masks, pseudonymizes or generalizes this field's values: chosen once from its category and type. */
   hide: Hider;
-  decide: FieldDecider;
 }
 
 /**
  * The permissions of one subgraph, generated from its SDL classification and the policy: a
- * graphql-shield rule on every personal field (decided per row — never cached), `allow` on
- * fields classified non-personal, on structural types and on federation's fields, `deny` as the
- * fallback for anything else.
+ * graphql-shield rule on every personal field, decided per row (a decision is reused only for rows
+ * whose subject facts and consents are the same), `allow` on fields classified non-personal, on
+ * structural types and on federation's fields, `deny` as the fallback for anything else.
  */
 export function buildPermissions(schema: GraphQLSchema, classification: Classification) {
   const rules: Record<string, Record<string, unknown>> = { ...FEDERATION_RULES };
@@ -67,12 +63,11 @@ export function buildPermissions(schema: GraphQLSchema, classification: Classifi
       }
       const fieldKey = `${typeName}.${field}`;
       const decided: DecidedField = { id: personal.size, name: fieldKey, typeName, category: cls.category };
-      const decideField: FieldDecider = (parent, context) => context.privacyRequest.decide(decided, parent);
       const named = getNamedType(type.getFields()[field]!.type);
       const hide = hiderFor(cls.category, { field, typeName: named.name, isEnum: isEnumType(named) });
-      personal.set(fieldKey, { category: cls.category, decided, hide, decide: decideField });
+      personal.set(fieldKey, { decided, hide });
       typeRules[field] = rule(`privacy:${typeName}.${field}`, { cache: 'no_cache' })(async (parent: Record<string, unknown>, _args: unknown, context: PrivacyAwareContext, info: GraphQLResolveInfo) => {
-        const decision = context.privacyRequest.remember(parent, field, await decideField(parent, context, info));
+        const decision = context.privacyRequest.remember(parent, field, await context.privacyRequest.decide(decided, parent));
         if (context.privacyRequest.disclosures && parent[info.fieldName] != null) context.privacyRequest.disclosed(decided, parent, decision);
         if (decision.effect === 'FULL') return true;
         context.privacyRequest.notice(info.path, decision);
@@ -190,7 +185,7 @@ function preloadConsentsForLists(schema: GraphQLSchema, personal: Map<string, Pe
   for (const [key, field] of personal) {
     const [typeName, fieldName] = key.split('.') as [string, string];
     if (!categoriesOf.has(typeName)) categoriesOf.set(typeName, new Map());
-    categoriesOf.get(typeName)!.set(fieldName, field.category);
+    categoriesOf.get(typeName)!.set(fieldName, field.decided.category);
   }
   // The same field node is resolved once per parent row: work out its selected categories once.
   const selectedCategories = new WeakMap<readonly FieldNode[], Category[]>();
