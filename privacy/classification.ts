@@ -1,60 +1,80 @@
-import { Kind, type DocumentNode, type FieldDefinitionNode, type ObjectTypeDefinitionNode, type ObjectTypeExtensionNode } from 'graphql';
+import { Kind, type DirectiveNode, type DocumentNode, type FieldDefinitionNode, type ObjectTypeDefinitionNode, type ObjectTypeExtensionNode } from 'graphql';
 import { CATEGORIES, type Category } from './policy';
+import { isStrategyName, type StrategyName } from './strategies';
 
-/** A field is personal data of one category, or plainly not personal. */
-export type FieldClass = { personal: true; category: Category } | { personal: false };
+/**
+ * A field is personal data of one category (optionally naming the strategy that shows it in
+ * part), or plainly not personal.
+ */
+export type FieldClass = { personal: true; category: Category; strategy?: StrategyName } | { personal: false };
 
 /** Type name -> field name -> class, read from a subgraph's SDL. */
 export type Classification = Map<string, Map<string, FieldClass>>;
 
 type ObjectNode = ObjectTypeDefinitionNode | ObjectTypeExtensionNode;
 
+/** Root operation types: their fields are entry points, whose arguments the engine governs as channels. */
+export const ROOT_TYPES: ReadonlySet<string> = new Set(['Query', 'Mutation', 'Subscription']);
+
 function objectTypes(doc: DocumentNode): ObjectNode[] {
   return doc.definitions.filter((d): d is ObjectNode => d.kind === Kind.OBJECT_TYPE_DEFINITION || d.kind === Kind.OBJECT_TYPE_EXTENSION);
 }
+
+const stringArg = (directive: DirectiveNode, name: string): string | undefined => {
+  const arg = directive.arguments?.find((a) => a.name.value === name);
+  return arg?.value.kind === Kind.STRING ? arg.value.value : undefined;
+};
+
+/** `@nonPersonal` on a type: a structural type (connection, page info, …) with no personal field. */
+const isStructural = (type: ObjectNode): boolean => (type.directives ?? []).some((d) => d.name.value === 'nonPersonal');
 
 function classOf(field: FieldDefinitionNode): FieldClass | undefined {
   for (const directive of field.directives ?? []) {
     if (directive.name.value === 'nonPersonal') return { personal: false };
     if (directive.name.value === 'personal') {
-      const arg = directive.arguments?.find((a) => a.name.value === 'category');
-      const category = arg?.value.kind === Kind.STRING ? arg.value.value : '';
-      return { personal: true, category: category as Category };
+      const strategy = stringArg(directive, 'strategy');
+      return { personal: true, category: (stringArg(directive, 'category') ?? '') as Category, ...(strategy ? { strategy: strategy as StrategyName } : {}) };
     }
   }
   return undefined;
 }
 
-/** Reads `@personal(category:)` / `@nonPersonal` off every field of every object type. */
+/** Reads `@personal(category:, strategy:)` / `@nonPersonal` off every field of every object type (a structural type's fields are all non-personal). */
 export function readClassification(doc: DocumentNode): Classification {
   const classification: Classification = new Map();
   for (const type of objectTypes(doc)) {
+    if (ROOT_TYPES.has(type.name.value)) continue;
     const fields = classification.get(type.name.value) ?? new Map<string, FieldClass>();
+    const structural = isStructural(type);
     for (const field of type.fields ?? []) {
-      const cls = classOf(field);
+      const cls = classOf(field) ?? (structural ? { personal: false as const } : undefined);
       if (cls) fields.set(field.name.value, cls);
     }
-    if (fields.size > 0) classification.set(type.name.value, fields);
+    classification.set(type.name.value, fields);
   }
   return classification;
 }
 
 /**
- * Every field of an entity type (and of any type holding personal data) must say what it is.
- * Returns one message per problem, naming the subgraph, type and field.
+ * Fail closed: every field of every object type but the root types must say what it is — a
+ * field `@personal(category: …)` or `@nonPersonal`, or its whole type `@nonPersonal` (structural
+ * types). A new type is refused until it is classified. Returns one message per problem, naming
+ * the subgraph, type and field. Composition and every subgraph's start-up run it.
  */
 export function lintClassification(subgraph: string, doc: DocumentNode): string[] {
   const problems: string[] = [];
   for (const type of objectTypes(doc)) {
-    const isEntity = (type.directives ?? []).some((d) => d.name.value === 'key');
-    const holdsPersonal = (type.fields ?? []).some((f) => classOf(f)?.personal);
-    if (!isEntity && !holdsPersonal) continue;
+    if (ROOT_TYPES.has(type.name.value)) continue;
+    const structural = isStructural(type);
     for (const field of type.fields ?? []) {
       const cls = classOf(field);
       const where = `${subgraph}: ${type.name.value}.${field.name.value}`;
-      if (!cls) problems.push(`${where} is not classified: add @personal(category: "…") or @nonPersonal`);
-      else if (cls.personal && !(CATEGORIES as readonly string[]).includes(cls.category)) {
-        problems.push(`${where} has unknown category "${cls.category}" (known: ${CATEGORIES.join(', ')})`);
+      if (!cls) {
+        if (!structural) problems.push(`${where} is not classified: add @personal(category: "…") or @nonPersonal`);
+      } else if (cls.personal) {
+        if (structural) problems.push(`${where} is personal in a type marked @nonPersonal`);
+        if (!(CATEGORIES as readonly string[]).includes(cls.category)) problems.push(`${where} has unknown category "${cls.category}" (known: ${CATEGORIES.join(', ')})`);
+        if (cls.strategy !== undefined && !isStrategyName(cls.strategy)) problems.push(`${where} names unknown strategy "${cls.strategy}"`);
       }
     }
   }

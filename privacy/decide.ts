@@ -1,14 +1,19 @@
 import {
   CATEGORIES,
+  GATES,
   POLICY_TABLE,
   PURPOSE_DEFINITIONS,
+  PURPOSES,
   RELATIONS,
-  ROLE_PURPOSES,
   ROLES,
+  ROLE_TRAITS,
   SUBJECT_KINDS,
+  covers,
+  strictness,
   type Category,
   type ConsentPurpose,
   type Effect,
+  type Gate,
   type PolicyRow,
   type Purpose,
   type Relation,
@@ -17,9 +22,9 @@ import {
 } from './policy';
 
 export interface Decision {
-  effect: Effect;
+  readonly effect: Effect;
   /** Why, as a stable code the client can show ("hidden: no consent"). */
-  reason: string;
+  readonly reason: string;
 }
 
 /** What the engine knows of the caller for one request. */
@@ -38,109 +43,154 @@ export interface SubjectFacts {
   consents?: ReadonlySet<ConsentPurpose>;
   /** Live consents of the other party (the contact of a call); likewise. */
   counterpartConsents?: ReadonlySet<ConsentPurpose>;
+  /** The row has another party (a call to a known contact). */
+  hasCounterpart?: boolean;
   restricted?: boolean;
   installedCallerApp?: boolean;
 }
 
 const NONE: ReadonlySet<ConsentPurpose> = new Set();
 
-type Index = Record<Role, Record<SubjectKind, Record<Relation, Map<Category, readonly PolicyRow[]>>>>;
+/** Everything that can apply to one (role, purpose, kind, relation, category), found once at start-up. */
+interface Compiled {
+  /** Candidate grants, in table order; the first whose requirements hold is the grant. */
+  rows: readonly PolicyRow[];
+  /** Gates whose static conditions hold; their subject conditions and consents are checked per value. */
+  gates: readonly Gate[];
+  needs: ConsentNeeds;
+}
 
-/**
- * The policy table indexed once, at start-up: for every (role, kind, relation, category) the rows
- * that can apply, in table order. A decision then tries one to three rows, not the whole table.
- */
-function compile(table: readonly PolicyRow[]): Index {
+export interface ConsentNeeds {
+  readonly subject: boolean;
+  readonly counterpart: boolean;
+}
+
+const NEEDS: Record<string, ConsentNeeds> = {
+  '00': { subject: false, counterpart: false },
+  '10': { subject: true, counterpart: false },
+  '01': { subject: false, counterpart: true },
+  '11': { subject: true, counterpart: true },
+};
+
+/** A value about the caller themselves: only for roles that act as the person, and never a contact. */
+const aboutCaller = (role: Role, kind: SubjectKind, relation: Relation): boolean => relation === 'SELF' && kind !== 'CONTACT' && ROLE_TRAITS[role].actsAsPerson;
+
+function staticallyApplies(gate: Gate, role: Role, purpose: Purpose, kind: SubjectKind, relation: Relation, category: Category): boolean {
+  if (!gate.everyRole && (ROLE_TRAITS[role].exemptFromGates || gate.exempt?.includes(role))) return false;
+  if (gate.categories && !gate.categories.some((c) => covers(c, category))) return false;
+  if (gate.consentBasedPurpose && PURPOSE_DEFINITIONS[purpose].consent === undefined) return false;
+  if (gate.notAboutCaller && aboutCaller(role, kind, relation)) return false;
+  return true;
+}
+
+type Index = Record<Role, Record<Purpose, Record<SubjectKind, Record<Relation, Map<Category, Compiled>>>>>;
+
+function compile(): Index {
   const index = {} as Index;
   for (const role of ROLES) {
     index[role] = {} as Index[Role];
-    for (const kind of SUBJECT_KINDS) {
-      index[role][kind] = {} as Index[Role][SubjectKind];
-      for (const relation of RELATIONS) {
-        const byCategory = new Map<Category, readonly PolicyRow[]>();
-        for (const category of CATEGORIES) {
-          byCategory.set(
-            category,
-            table.filter(
+    for (const purpose of PURPOSES) {
+      index[role][purpose] = {} as Index[Role][Purpose];
+      for (const kind of SUBJECT_KINDS) {
+        index[role][purpose][kind] = {} as Index[Role][Purpose][SubjectKind];
+        for (const relation of RELATIONS) {
+          const byCategory = new Map<Category, Compiled>();
+          for (const category of CATEGORIES) {
+            const rows = POLICY_TABLE.filter(
               (row) =>
-                (row.roles === '*' || row.roles.includes(role)) &&
+                row.roles.includes(role) &&
                 (!row.kinds || row.kinds.includes(kind)) &&
                 (!row.relations || row.relations.includes(relation)) &&
-                (!row.categories || row.categories.includes(category)),
-            ),
-          );
+                (!row.categories || row.categories.some((c) => covers(c, category))),
+            );
+            // Rows after one that always matches can never be the grant.
+            const always = rows.findIndex((row) => !row.requires);
+            const candidates = always < 0 ? rows : rows.slice(0, always + 1);
+            const gates = GATES.filter((gate) => staticallyApplies(gate, role, purpose, kind, relation, category));
+            const subject = candidates.some((row) => row.requires?.consent) || gates.some((gate) => gate.unlessConsent?.of === 'subject');
+            const counterpart = gates.some((gate) => gate.unlessConsent?.of === 'counterpart');
+            byCategory.set(category, { rows: candidates, gates, needs: NEEDS[`${subject ? 1 : 0}${counterpart ? 1 : 0}`]! });
+          }
+          index[role][purpose][kind][relation] = byCategory;
         }
-        index[role][kind][relation] = byCategory;
       }
     }
   }
   return index;
 }
 
-const COMPILED = compile(POLICY_TABLE);
+const COMPILED = compile();
 
-export interface ConsentNeeds {
-  readonly subject: boolean;
-  readonly counterpart: boolean;
-}
-const NEEDS_NOTHING: ConsentNeeds = { subject: false, counterpart: false };
-const NEEDS_SUBJECT: ConsentNeeds = { subject: true, counterpart: false };
-const NEEDS_COUNTERPART: ConsentNeeds = { subject: false, counterpart: true };
-const NEEDS_BOTH: ConsentNeeds = { subject: true, counterpart: true };
+/** Per role and purpose, the categories for which some subject may need a consent. */
+const CONSENT_BOUND = new Map<string, ReadonlySet<Category>>(
+  ROLES.flatMap((role) =>
+    PURPOSES.map((purpose) => {
+      const bound = new Set<Category>();
+      for (const kind of SUBJECT_KINDS)
+        for (const relation of RELATIONS)
+          for (const [category, compiled] of COMPILED[role][purpose][kind][relation]) if (compiled.needs.subject || compiled.needs.counterpart) bound.add(category);
+      return [`${role}/${purpose}`, bound] as const;
+    }),
+  ),
+);
 
 /** Which consents decide() will need for this value, so they can be loaded (batched) first. */
 export function consentNeeds(caller: CallerFacts, subject: Pick<SubjectFacts, 'kind' | 'relation'>, category: Category): ConsentNeeds {
-  if (caller.role === 'DPO') return NEEDS_NOTHING;
-  const consentPurpose = PURPOSE_DEFINITIONS[caller.purpose].consent !== undefined;
-  const locationOfOther = category === 'user.location.precise' && subject.relation !== 'SELF';
-  const partnerContact = caller.role === 'PARTNER' && subject.kind === 'CONTACT';
-  const needSubject = consentPurpose || locationOfOther || partnerContact;
-  const needCounterpart = category === 'user.biometric.voice';
-  return needSubject ? (needCounterpart ? NEEDS_BOTH : NEEDS_SUBJECT) : needCounterpart ? NEEDS_COUNTERPART : NEEDS_NOTHING;
+  return COMPILED[caller.role][caller.purpose][subject.kind][subject.relation].get(category)!.needs;
 }
 
 /** Before looking at any row: can any of these categories need a consent for this caller? (A superset of consentNeeds.) */
 export function mayNeedConsents(caller: CallerFacts, categories: readonly Category[]): boolean {
-  if (caller.role === 'DPO') return false;
-  if (caller.role === 'PARTNER' || PURPOSE_DEFINITIONS[caller.purpose].consent !== undefined) return true;
-  return categories.some((c) => c === 'user.biometric.voice' || c === 'user.location.precise');
+  const bound = CONSENT_BOUND.get(`${caller.role}/${caller.purpose}`)!;
+  return categories.some((category) => bound.has(category));
+}
+
+// Shared decision objects: the engine groups notices and memoizes by identity.
+const NO_GRANT: Decision = { effect: 'WITHHOLD', reason: 'NO_GRANT' };
+const PURPOSE_REFUSED: Decision = { effect: 'WITHHOLD', reason: 'PURPOSE_NOT_ALLOWED' };
+/** One frozen decision per row and gate, so a decision carries its effect and reason and nothing else. */
+const DECISION_OF = new Map<PolicyRow | Gate, Decision>([...POLICY_TABLE, ...GATES].map((rule) => [rule, Object.freeze({ effect: rule.effect, reason: rule.reason })]));
+
+function rowMatches(row: PolicyRow, caller: CallerFacts, subject: SubjectFacts, consents: ReadonlySet<ConsentPurpose>): boolean {
+  const requires = row.requires;
+  if (!requires) return true;
+  if (requires.ticket && !caller.ticket) return false;
+  if (requires.scope && !caller.partnerScopes.includes(requires.scope)) return false;
+  if (requires.installer && !subject.installedCallerApp) return false;
+  if (requires.consent && !consents.has(requires.consent)) return false;
+  return true;
+}
+
+function gateHolds(gate: Gate, caller: CallerFacts, subject: SubjectFacts, consents: ReadonlySet<ConsentPurpose>): boolean {
+  if (gate.when === 'RESTRICTED' && !subject.restricted) return false;
+  if (gate.when === 'HAS_COUNTERPART' && !subject.hasCounterpart) return false;
+  const lift = gate.unlessConsent;
+  if (!lift) return true;
+  const consent = lift.consent === 'PURPOSE' ? PURPOSE_DEFINITIONS[caller.purpose].consent! : lift.consent;
+  const held = lift.of === 'subject' ? consents : (subject.counterpartConsents ?? NONE);
+  return !held.has(consent);
 }
 
 /**
- * The decision for one value: a pure function of the caller, the subject and the category.
- * First match wins: purpose not allowed → restricted subject → recording consent → location
- * consent → consent-based purpose → the role's row in the policy table → withheld.
+ * The decision for one value: a pure function of the caller, the subject and the category. The
+ * role's grant is the first matching row of the table (none: withheld); every gate that holds is
+ * then applied, and the strictest effect wins — so no gate, purpose or consent can show more
+ * than the grant does. A purpose the role may not declare gets nothing.
  */
-const NO_GRANT: Decision = { effect: 'WITHHOLD', reason: 'NO_GRANT' };
-// Shared decision objects: the engine groups notices and memoizes by identity.
-const PURPOSE_REFUSED: Decision = { effect: 'WITHHOLD', reason: 'PURPOSE_NOT_ALLOWED' };
-const RESTRICTED: Decision = { effect: 'MASK', reason: 'RESTRICTED' };
-const NO_RECORDING_CONSENT: Decision = { effect: 'WITHHOLD', reason: 'NO_RECORDING_CONSENT' };
-const NO_LOCATION_CONSENT: Decision = { effect: 'WITHHOLD', reason: 'NO_LOCATION_CONSENT' };
-const NO_CONSENT: Decision = { effect: 'MASK', reason: 'NO_CONSENT' };
-
 export function decide(caller: CallerFacts, subject: SubjectFacts, category: Category): Decision {
+  if (!ROLE_TRAITS[caller.role].purposes.includes(caller.purpose)) return PURPOSE_REFUSED;
+  const compiled = COMPILED[caller.role][caller.purpose][subject.kind][subject.relation].get(category);
+  if (!compiled) return NO_GRANT;
   const consents = subject.consents ?? NONE;
-  if (!ROLE_PURPOSES[caller.role].includes(caller.purpose)) return PURPOSE_REFUSED;
-  if (subject.restricted && caller.role !== 'DPO') return RESTRICTED;
-  if (caller.role !== 'DPO') {
-    if (category === 'user.biometric.voice' && !(subject.counterpartConsents ?? NONE).has('CALL_RECORDING')) {
-      return NO_RECORDING_CONSENT;
-    }
-    if (category === 'user.location.precise' && subject.relation !== 'SELF' && !consents.has('LOCATION_TRACKING')) {
-      return NO_LOCATION_CONSENT;
-    }
-    // Data about the caller themselves needs no one else's consent; a contact is never the caller.
-    const aboutCaller = subject.relation === 'SELF' && subject.kind !== 'CONTACT';
-    const needed = PURPOSE_DEFINITIONS[caller.purpose].consent;
-    if (needed && caller.role !== 'PARTNER' && !aboutCaller && !consents.has(needed)) {
-      return NO_CONSENT;
+  let decision = NO_GRANT;
+  for (const row of compiled.rows) {
+    if (rowMatches(row, caller, subject, consents)) {
+      decision = DECISION_OF.get(row)!;
+      break;
     }
   }
-  for (const row of COMPILED[caller.role][subject.kind][subject.relation].get(category) ?? []) {
-    if (!row.when) return row;
-    const facts = { ticket: caller.ticket, partnerScopes: caller.partnerScopes, subjectInstalledCallerApp: subject.installedCallerApp ?? false, subjectConsents: consents };
-    if (row.when(facts)) return row;
+  for (const gate of compiled.gates) {
+    if (strictness(gate.effect) > strictness(decision.effect) && gateHolds(gate, caller, subject, consents)) decision = DECISION_OF.get(gate)!;
   }
-  return NO_GRANT;
+  return decision;
 }

@@ -73,12 +73,15 @@ export function maskAddress(value: string | null | undefined): string | null {
   return city === '' ? HIDDEN : `${HIDDEN}, ${city}`;
 }
 
-/** Keeps nothing readable but a stable per-tenant token (HMAC-SHA256), so records can still be joined and counted without revealing the value. */
-export function pseudonym(value: string | null | undefined, tenantKey: Uint8Array | string, label = 'anon'): string | null {
-  if (value == null) return null;
-  if (value === '') return '';
-  const digest = createHmac('sha256', tenantKey).update(value, 'utf8').digest('base64url');
-  return `${label}_${digest.slice(0, 12)}`;
+/**
+ * A stable per-tenant token for one person's value of one field (HMAC-SHA256 over the person's
+ * id and the field's name, never over the value): the same person always gets the same token, two
+ * people with the same name get different ones, and nothing about the value can be recovered or
+ * matched — toggling one person's consent says nothing about another who shares their name.
+ */
+export function personPseudonym(person: string, field: string, tenantKey: Uint8Array | string): string {
+  const digest = createHmac('sha256', tenantKey).update(`${field}\u0000${person}`, 'utf8').digest('base64url');
+  return `person_${digest.slice(0, 16)}`;
 }
 
 /** Derives the per-tenant pseudonym key from one master secret, so tokens of one tenant cannot be matched against another's. */

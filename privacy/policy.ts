@@ -1,17 +1,12 @@
 /**
- * The privacy vocabulary: who calls (roles), how they relate to the person the data is about
- * (relations), why they read it (purposes, each on one legal basis), what the person agreed to
- * (consent purposes) and what the policy can do to a value (effects).
+ * The privacy policy, as data: the vocabulary (roles, relations, purposes and their legal basis,
+ * consent purposes, categories, effects), the traits of each role, the gates that hold whatever
+ * the role, and the table of what each role is granted. privacy/decide.ts compiles these tables
+ * into decide(), consentNeeds() and mayNeedConsents(); nothing else states a rule.
  */
 
 export const ROLES = ['ADMIN', 'MEMBER', 'SUPPORT', 'PARTNER', 'DPO'] as const;
 export type Role = (typeof ROLES)[number];
-
-/**
- * Roles whose every disclosure of personal data is written to the audit log: vendor staff
- * ("access is logged and audited"), partner apps, and the DPO ("every action audited").
- */
-export const AUDITED_ROLES: readonly Role[] = ['SUPPORT', 'PARTNER', 'DPO'];
 
 /** The caller's relation to the subject of a value; anything of another tenant is never loaded at all. */
 export const RELATIONS = ['SELF', 'SAME_TEAM', 'SAME_TENANT'] as const;
@@ -52,16 +47,39 @@ export const PURPOSE_DEFINITIONS: Record<Purpose, PurposeDefinition> = {
   RIGHTS_REQUEST: { basis: 'LEGAL_OBLIGATION' },
 };
 
-/** The purposes each role may declare; the first is its default when SERVICE is not among them. */
-export const ROLE_PURPOSES: Record<Role, readonly Purpose[]> = {
-  ADMIN: ['SERVICE', 'ANALYTICS', 'MARKETING', 'RIGHTS_REQUEST'],
-  MEMBER: ['SERVICE', 'ANALYTICS', 'MARKETING'],
-  SUPPORT: ['SUPPORT'],
-  PARTNER: ['PARTNER_SHARING'],
-  DPO: ['RIGHTS_REQUEST', 'LEGAL'],
+export const DEFAULT_PURPOSE: Purpose = 'SERVICE';
+
+/** What a role is, beyond the rows of the table that grant it values. */
+export interface RoleTraits {
+  /** The purposes it may declare; the first is its default when SERVICE is not among them. */
+  purposes: readonly Purpose[];
+  /** Every disclosure of personal data to it is written to the audit log. */
+  audited: boolean;
+  /** The gates below do not apply to it (the DPO sees what a request or a legal duty needs). */
+  exemptFromGates: boolean;
+  /**
+   * It acts as the person its token names, so that person's own data is SELF to it. Vendor staff
+   * and partner apps act for the vendor or the app: a row about the user in their token is not
+   * their own data.
+   */
+  actsAsPerson: boolean;
+}
+
+export const ROLE_TRAITS: Record<Role, RoleTraits> = {
+  ADMIN: { purposes: ['SERVICE', 'ANALYTICS', 'MARKETING', 'RIGHTS_REQUEST'], audited: false, exemptFromGates: false, actsAsPerson: true },
+  MEMBER: { purposes: ['SERVICE', 'ANALYTICS', 'MARKETING'], audited: false, exemptFromGates: false, actsAsPerson: true },
+  // Vendor staff: "access is logged and audited".
+  SUPPORT: { purposes: ['SUPPORT'], audited: true, exemptFromGates: false, actsAsPerson: false },
+  PARTNER: { purposes: ['PARTNER_SHARING'], audited: true, exemptFromGates: false, actsAsPerson: false },
+  // "Every action audited."
+  DPO: { purposes: ['RIGHTS_REQUEST', 'LEGAL'], audited: true, exemptFromGates: true, actsAsPerson: true },
 };
 
-export const DEFAULT_PURPOSE: Purpose = 'SERVICE';
+/** The purposes each role may declare (from ROLE_TRAITS). */
+export const ROLE_PURPOSES: Record<Role, readonly Purpose[]> = Object.fromEntries(ROLES.map((role) => [role, ROLE_TRAITS[role].purposes])) as Record<Role, readonly Purpose[]>;
+
+/** Roles whose every disclosure of personal data is audited (from ROLE_TRAITS). */
+export const AUDITED_ROLES: readonly Role[] = ROLES.filter((role) => ROLE_TRAITS[role].audited);
 
 /** The purpose of a request that declares none: SERVICE, or the role's own when SERVICE is not allowed. */
 export function defaultPurposeOf(role: Role): Purpose {
@@ -69,7 +87,10 @@ export function defaultPurposeOf(role: Role): Purpose {
   return allowed.includes(DEFAULT_PURPOSE) ? DEFAULT_PURPOSE : allowed[0]!;
 }
 
-/** Fideslang-style data categories used by `@personal(category:)` in the SDL. */
+/**
+ * Fideslang-style data categories used by `@personal(category:)` in the SDL. They form a
+ * hierarchy by their dots: a rule on `user.device.call_log` covers `user.device.call_log.number`.
+ */
 export const CATEGORIES = [
   'user.name',
   'user.contact.email',
@@ -88,9 +109,21 @@ export const CATEGORIES = [
 ] as const;
 export type Category = (typeof CATEGORIES)[number];
 
-/** What the policy does to a value. */
-export const EFFECTS = ['FULL', 'MASK', 'PSEUDONYM', 'GENERALIZE', 'WITHHOLD'] as const;
+/** Whether a rule on `ruleCategory` covers a value of `category` (itself or a narrower category). */
+export function covers(ruleCategory: Category, category: Category): boolean {
+  return category === ruleCategory || category.startsWith(`${ruleCategory}.`);
+}
+
+/**
+ * What the policy can do to a value, from least to most strict. When several rules apply to one
+ * value, every one is applied and the strictest effect wins: a rule can only take away.
+ * PSEUDONYM is stricter than MASK: a mask keeps a readable part of the value (an initial, a
+ * domain, the last digits), a pseudonym keeps none of it, only that two values are the same.
+ */
+export const EFFECTS = ['FULL', 'GENERALIZE', 'MASK', 'PSEUDONYM', 'WITHHOLD'] as const;
 export type Effect = (typeof EFFECTS)[number];
+
+export const strictness = (effect: Effect): number => EFFECTS.indexOf(effect);
 
 export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
@@ -101,10 +134,9 @@ export function isPurpose(value: unknown): value is Purpose {
 }
 
 /* ------------------------------------------------------------------------------------------------
- * The policy table. Whose data a value is (subject kind) and the caller's relation to that person
- * decide, with the category, what the caller's role gets. Rows are tried in order; the first that
- * matches wins; a value no row grants is withheld. Before the table, decide() applies the rules
- * that hold whatever the role: restriction, recording and location consent, consent-based purposes.
+ * Whose data a value is (subject kind) and the caller's relation to that person decide, with the
+ * category, what the caller's role is granted (the table). Gates then apply whatever the role
+ * grants: each one can only make the value stricter.
  * ---------------------------------------------------------------------------------------------- */
 
 /** Whose data a value is: a user's profile, a contact, a user's call activity, a user's whereabouts. */
@@ -118,21 +150,25 @@ export const PARTNER_SCOPES = {
   LOCATIONS_COARSE: 'locations.coarse',
 } as const;
 
-/** Facts a row may test beyond role, kind, relation and category. */
-export interface RowFacts {
-  ticket: boolean;
-  partnerScopes: readonly string[];
+/** What a row of the table may require beyond role, kind, relation and category. */
+export interface RowRequirements {
+  /** The caller holds a live support ticket. */
+  ticket?: true;
+  /** The calling partner app's installation has this scope. */
+  scope?: string;
   /** The subject (a user) installed the calling partner app. */
-  subjectInstalledCallerApp: boolean;
-  subjectConsents: ReadonlySet<ConsentPurpose>;
+  installer?: true;
+  /** The subject gave this consent. */
+  consent?: ConsentPurpose;
 }
 
 export interface PolicyRow {
-  roles: readonly Role[] | '*';
+  roles: readonly Role[];
   kinds?: readonly SubjectKind[];
   relations?: readonly Relation[];
+  /** Categories the row covers (with their narrower categories); all when absent. */
   categories?: readonly Category[];
-  when?: (facts: RowFacts) => boolean;
+  requires?: RowRequirements;
   effect: Effect;
   /** Told to the client in extensions.privacy when the value is not shown in full. */
   reason: string;
@@ -140,8 +176,11 @@ export interface PolicyRow {
 
 const CALL_NUMBER: Category[] = ['user.device.call_log.number'];
 const CALL_NOTES: Category[] = ['user.device.call_log.notes'];
-const NAME_AND_EMAIL: Category[] = ['user.name', 'user.contact.email'];
 
+/**
+ * The grant of each role: rows are tried in order and the first that matches is the role's
+ * grant; a value no row grants is withheld. Within a role, narrower rows come first.
+ */
 export const POLICY_TABLE: readonly PolicyRow[] = [
   // Own data, own contacts: in full ("full access to own data").
   { roles: ['ADMIN', 'MEMBER', 'DPO'], relations: ['SELF'], effect: 'FULL', reason: 'SELF' },
@@ -161,42 +200,88 @@ export const POLICY_TABLE: readonly PolicyRow[] = [
   { roles: ['MEMBER'], kinds: ['USER'], effect: 'FULL', reason: 'COLLEAGUE' },
   { roles: ['MEMBER'], kinds: ['CALL_LOG', 'LOCATION'], effect: 'WITHHOLD', reason: 'SELF_CONSUMPTION_ONLY' },
   // Vendor support: need-to-know; a live ticket (audited) opens the tenant's data.
-  { roles: ['SUPPORT'], when: (f) => f.ticket, effect: 'FULL', reason: 'SUPPORT_TICKET' },
+  { roles: ['SUPPORT'], requires: { ticket: true }, effect: 'FULL', reason: 'SUPPORT_TICKET' },
   { roles: ['SUPPORT'], categories: [...CALL_NOTES, 'user.biometric.voice'], effect: 'WITHHOLD', reason: 'SUPPORT_NO_TICKET' },
   { roles: ['SUPPORT'], kinds: ['LOCATION'], effect: 'GENERALIZE', reason: 'SUPPORT_NO_TICKET' },
   { roles: ['SUPPORT'], effect: 'MASK', reason: 'SUPPORT_NO_TICKET' },
-  // Partners: the installing user's name and email; contacts pseudonymous unless the contact
-  // agreed to partner sharing; a mapping provider gets coarse coordinates only.
-  {
-    roles: ['PARTNER'],
-    kinds: ['USER'],
-    categories: NAME_AND_EMAIL,
-    when: (f) => f.subjectInstalledCallerApp && f.partnerScopes.includes(PARTNER_SCOPES.PROFILE),
-    effect: 'FULL',
-    reason: 'PARTNER_INSTALLER',
-  },
-  {
-    roles: ['PARTNER'],
-    kinds: ['CONTACT'],
-    categories: NAME_AND_EMAIL,
-    when: (f) => f.subjectConsents.has('PARTNER_SHARING') && f.partnerScopes.includes(PARTNER_SCOPES.CONTACTS_PSEUDONYMOUS),
-    effect: 'FULL',
-    reason: 'PARTNER_SHARING_CONSENT',
-  },
-  {
-    roles: ['PARTNER'],
-    kinds: ['CONTACT'],
-    categories: ['user.name'],
-    when: (f) => f.partnerScopes.includes(PARTNER_SCOPES.CONTACTS_PSEUDONYMOUS),
-    effect: 'PSEUDONYM',
-    reason: 'PARTNER_PSEUDONYMOUS',
-  },
-  {
-    roles: ['PARTNER'],
-    kinds: ['LOCATION'],
-    when: (f) => f.partnerScopes.includes(PARTNER_SCOPES.LOCATIONS_COARSE),
-    effect: 'GENERALIZE',
-    reason: 'PARTNER_MAPPING',
-  },
+  // Partners: the installing user's name and email ("the installing user's name and email
+  // only"); contacts' names pseudonymous unless the contact agreed to partner sharing, and then
+  // the name alone (never an email or number: partners get data "never in a manner that would
+  // identify you" beyond what the person agreed to); a mapping provider gets coarse coordinates.
+  { roles: ['PARTNER'], kinds: ['USER'], categories: ['user.name', 'user.contact.email'], requires: { installer: true, scope: PARTNER_SCOPES.PROFILE }, effect: 'FULL', reason: 'PARTNER_INSTALLER' },
+  { roles: ['PARTNER'], kinds: ['CONTACT'], categories: ['user.name'], requires: { consent: 'PARTNER_SHARING', scope: PARTNER_SCOPES.CONTACTS_PSEUDONYMOUS }, effect: 'FULL', reason: 'PARTNER_SHARING_CONSENT' },
+  { roles: ['PARTNER'], kinds: ['CONTACT'], categories: ['user.name'], requires: { scope: PARTNER_SCOPES.CONTACTS_PSEUDONYMOUS }, effect: 'PSEUDONYM', reason: 'PARTNER_PSEUDONYMOUS' },
+  { roles: ['PARTNER'], kinds: ['LOCATION'], requires: { scope: PARTNER_SCOPES.LOCATIONS_COARSE }, effect: 'GENERALIZE', reason: 'PARTNER_MAPPING' },
   { roles: ['PARTNER'], effect: 'WITHHOLD', reason: 'PARTNER_NOT_SHARED' },
 ];
+
+/** A subject fact a gate can test besides consents. */
+export type GateCondition = 'RESTRICTED' | 'HAS_COUNTERPART';
+
+/**
+ * A rule that holds whatever the role grants. It applies to a value when every condition it
+ * names holds; it is then lifted only by the consent it names (`unlessConsent`), and otherwise
+ * imposes its effect — which counts only where it is stricter than the grant.
+ */
+export interface Gate {
+  effect: Effect;
+  reason: string;
+  /** Categories it covers (with narrower ones); all when absent. */
+  categories?: readonly Category[];
+  /** Only for requests whose declared purpose rests on consent (ANALYTICS, MARKETING, …). */
+  consentBasedPurpose?: true;
+  /** Not for data about the caller themselves (a contact is never the caller). */
+  notAboutCaller?: true;
+  /** Only when this subject fact holds. */
+  when?: GateCondition;
+  /** Lifted by this consent of the subject or of the call's counterpart; PURPOSE is the consent the declared purpose names. */
+  unlessConsent?: { of: 'subject' | 'counterpart'; consent: ConsentPurpose | 'PURPOSE' };
+  /** Roles it does not apply to, besides those exempt from every gate. */
+  exempt?: readonly Role[];
+  /** Applies to every role, those exempt from gates included (a rule of the data's shape, not of access). */
+  everyRole?: true;
+}
+
+export const GATES: readonly Gate[] = [
+  // A person who asked for processing to be restricted: masked for all but the DPO.
+  { when: 'RESTRICTED', effect: 'MASK', reason: 'RESTRICTED' },
+  // A recording needs the recorded contact's consent, even on one's own call; no contact, no consent.
+  { categories: ['user.biometric.voice'], unlessConsent: { of: 'counterpart', consent: 'CALL_RECORDING' }, effect: 'WITHHOLD', reason: 'NO_RECORDING_CONSENT' },
+  // Another person's whereabouts need their tracking consent ("can be switched off any time").
+  { categories: ['user.location.precise'], notAboutCaller: true, unlessConsent: { of: 'subject', consent: 'LOCATION_TRACKING' }, effect: 'WITHHOLD', reason: 'NO_LOCATION_CONSENT' },
+  // Analytics and marketing rest on the person's consent; a partner's rows state its own.
+  { consentBasedPurpose: true, notAboutCaller: true, exempt: ['PARTNER'], unlessConsent: { of: 'subject', consent: 'PURPOSE' }, effect: 'MASK', reason: 'NO_CONSENT' },
+  // One datum, one field: the number of a call to a known contact is that contact's phone, served
+  // (and decided) only as `contact.phone`; the call's own number field holds unknown numbers only.
+  { categories: CALL_NUMBER, when: 'HAS_COUNTERPART', everyRole: true, effect: 'WITHHOLD', reason: 'CONTACT_NUMBER' },
+];
+
+/* ------------------------------------------------------------------------------------------------
+ * Who may record or read a person's consents. Consent belongs to the person: a user records their
+ * own, and nobody grants it on their behalf. A contact gives consent to the business that holds
+ * their data, so its owner or an ADMIN records it, saying how it was given (its source).
+ * Withdrawals only ever restrict, so the DPO may record those for a contact too.
+ * ---------------------------------------------------------------------------------------------- */
+
+/** SELF: the user the consent is about; OWNER: the user who owns the contact; or a role. */
+export type ConsentActor = 'SELF' | 'OWNER' | Role;
+export type ConsentAction = 'READ' | 'GRANT' | 'WITHDRAW';
+
+export const CONSENT_AUTHORITY: Record<'USER' | 'CONTACT', Record<ConsentAction, readonly ConsentActor[]>> = {
+  USER: { READ: ['SELF', 'ADMIN', 'DPO'], GRANT: ['SELF'], WITHDRAW: ['SELF'] },
+  CONTACT: { READ: ['OWNER', 'ADMIN', 'DPO'], GRANT: ['OWNER', 'ADMIN'], WITHDRAW: ['OWNER', 'ADMIN', 'DPO'] },
+};
+
+/** Whether a caller may take a consent action on a subject (SELF and OWNER only for roles that act as the person). */
+export function mayActOnConsent(
+  caller: { role: Role; userId: string },
+  subject: { type: 'USER' | 'CONTACT'; id: string; ownerId?: string | null },
+  action: ConsentAction,
+): boolean {
+  const person = ROLE_TRAITS[caller.role].actsAsPerson;
+  return CONSENT_AUTHORITY[subject.type][action].some((actor) => {
+    if (actor === 'SELF') return person && subject.type === 'USER' && subject.id === caller.userId;
+    if (actor === 'OWNER') return person && subject.type === 'CONTACT' && !!subject.ownerId && subject.ownerId === caller.userId;
+    return actor === caller.role;
+  });
+}

@@ -1,34 +1,44 @@
 import DataLoader from 'dataloader';
 import type { ResponsePath } from 'graphql';
 import type { Caller } from '../caller';
-import { consentNeeds, decide, mayNeedConsents, type CallerFacts, type Decision } from '../decide';
-import { AUDITED_ROLES, SUBJECT_KINDS, type Category, type ConsentPurpose, type Relation, type SubjectKind } from '../policy';
+import { consentNeeds, decide, mayNeedConsents, type CallerFacts, type Decision, type SubjectFacts } from '../decide';
+import { AUDITED_ROLES, type Category, type ConsentPurpose, type Effect } from '../policy';
 import { subjectKey, type ConsentStore, type ConsentSubject } from '../store/consents';
+import type { RequestCursors } from './cursors';
 import { DisclosureLog } from './disclosures';
+import type { DecidedField } from './fields';
 import { NoticeLog } from './notices';
-import type { SubjectMappers, SubjectOfRow } from './subject';
+import { ALL_ROWS, conditionOf, renderCondition, type OrderPlan, type RowCondition, type SqlCondition } from './row-sql';
+import { SLOT_COUNT, classesOf as conditionClasses, slotOf, subjectOfRow, type SubjectClass, type SubjectOfRow, type SubjectSpecs } from './subject';
+
+export type { DecidedField } from './fields';
 
 const UNKNOWN_SUBJECT: Decision = { effect: 'WITHHOLD', reason: 'UNKNOWN_SUBJECT' };
-/**
- * Memo slot of a subject: everything a decision reads from it except consents — kind, relation,
- * whether it is the calling app's installer, and whether it has a consent subject and a
- * counterpart at all (a call without a contact has no recording consent to look up).
- */
-const KIND_SLOT = Object.fromEntries(SUBJECT_KINDS.map((kind, i) => [kind, i * 24])) as Record<SubjectKind, number>;
-const RELATION_SLOT: Record<Relation, number> = { SELF: 0, SAME_TEAM: 8, SAME_TENANT: 16 };
-const slotOf = (subject: SubjectOfRow): number =>
-  KIND_SLOT[subject.kind] + RELATION_SLOT[subject.relation] + (subject.installedCallerApp ? 4 : 0) + (subject.consentSubject ? 2 : 0) + (subject.counterpart ? 1 : 0);
 const NEEDS_CONSENTS = Symbol('needs consents');
 const NO_CONSENTS: ReadonlySet<ConsentPurpose> = new Set();
 
-/** A personal field as the engine decides it: numbered once when the rules are built. */
-export interface DecidedField {
-  id: number;
-  /** "Type.field", as the audit names it. */
-  name: string;
-  typeName: string;
-  category: Category;
+/** What a channel asks of a field: shown in full (to match, search, range, order), or shown at all (to follow a link). */
+export type ChannelTest = 'FULL' | 'SHOWN';
+const passes: Record<ChannelTest, (effect: Effect) => boolean> = {
+  FULL: (effect) => effect === 'FULL',
+  SHOWN: (effect) => effect !== 'WITHHOLD',
+};
+
+/** The facts decide() reads from a subject, with whatever consents are known. */
+function factsOf(subject: SubjectOfRow, consents?: ReadonlySet<ConsentPurpose>, counterpartConsents?: ReadonlySet<ConsentPurpose>): SubjectFacts {
+  return {
+    kind: subject.kind,
+    relation: subject.relation,
+    consents,
+    counterpartConsents,
+    hasCounterpart: subject.counterpart !== undefined,
+    restricted: subject.restricted,
+    installedCallerApp: subject.installedCallerApp,
+  };
 }
+
+/** One number per (field, subject slot), unique because slots are below SLOT_COUNT and field ids are dense. */
+export const memoKey = (field: Pick<DecidedField, 'id'>, slot: number): number => field.id * SLOT_COUNT + slot;
 
 interface MappedSubject {
   subject: SubjectOfRow;
@@ -50,8 +60,13 @@ export interface PrivacyRequestOptions {
   /** The user who installed the calling partner app (PARTNER callers only). */
   partnerInstaller?: string;
   consents: ConsentStore;
-  subjects: SubjectMappers;
+  /** Whose data each type's rows are (the subgraph's declaration). */
+  subjects: SubjectSpecs;
+  /** The subgraph's personal fields, keyed "Type.field" (built once with its rules). */
+  fields: ReadonlyMap<string, DecidedField>;
   tenantKey: Uint8Array;
+  /** Seals and opens this caller's cursors. */
+  cursors: RequestCursors;
 }
 
 /**
@@ -64,6 +79,7 @@ export class PrivacyRequest {
   /** What an audited caller (SUPPORT, PARTNER, DPO) was shown; absent for everyone else. */
   readonly disclosures?: DisclosureLog;
   readonly tenantKey: Uint8Array;
+  readonly cursors: RequestCursors;
   private readonly facts: CallerFacts;
   private readonly consentLoader: DataLoader<ConsentSubject, Set<ConsentPurpose>, string>;
   /** Decisions per row object, for executors that decide and mask in two steps (shield). */
@@ -85,6 +101,7 @@ export class PrivacyRequest {
   constructor(private readonly options: PrivacyRequestOptions) {
     const { caller } = options;
     this.tenantKey = options.tenantKey;
+    this.cursors = options.cursors;
     if (AUDITED_ROLES.includes(caller.role)) this.disclosures = new DisclosureLog();
     this.facts = { role: caller.role, purpose: caller.purpose, ticket: Boolean(caller.ticket), partnerScopes: options.partnerScopes };
     this.consentLoader = new DataLoader(
@@ -153,7 +170,7 @@ export class PrivacyRequest {
       slots[slot] = NEEDS_CONSENTS;
       return this.decideWithConsents(field, mapped);
     }
-    return (slots[slot] = decide(this.facts, subject, field.category));
+    return (slots[slot] = decide(this.facts, factsOf(subject), field.category));
   }
 
   /** A decision that depends on the subject's consents (or its restriction), per distinct consent state. */
@@ -168,17 +185,17 @@ export class PrivacyRequest {
       return Promise.all([
         wantSubject ? this.consentLoader.load(subject.consentSubject!) : undefined,
         wantCounterpart ? this.consentLoader.load(subject.counterpart!) : undefined,
-      ]).then(([loaded, loadedCounterpart]) => decide(this.facts, { ...subject, consents: loaded, counterpartConsents: loadedCounterpart }, field.category));
+      ]).then(([loaded, loadedCounterpart]) => decide(this.facts, factsOf(subject, loaded, loadedCounterpart), field.category));
     }
-    if (subject.restricted) return decide(this.facts, { ...subject, consents, counterpartConsents }, field.category);
+    if (subject.restricted) return decide(this.facts, factsOf(subject, consents, counterpartConsents), field.category);
     // Consent sets are shared by every row of the same subject: key the decision by their identity.
-    const key = field.id * 128 + mapped.slot;
+    const key = memoKey(field, mapped.slot);
     let bySubject = this.consentMemo.get(key);
     if (!bySubject) this.consentMemo.set(key, (bySubject = new Map()));
     let byCounterpart = bySubject.get(consents ?? NO_CONSENTS);
     if (!byCounterpart) bySubject.set(consents ?? NO_CONSENTS, (byCounterpart = new Map()));
     let decision = byCounterpart.get(counterpartConsents ?? NO_CONSENTS);
-    if (!decision) byCounterpart.set(counterpartConsents ?? NO_CONSENTS, (decision = decide(this.facts, { ...subject, consents, counterpartConsents }, field.category)));
+    if (!decision) byCounterpart.set(counterpartConsents ?? NO_CONSENTS, (decision = decide(this.facts, factsOf(subject, consents, counterpartConsents), field.category)));
     return decision;
   }
 
@@ -187,9 +204,9 @@ export class PrivacyRequest {
     if (row === this.lastRow) return this.lastMapped;
     let mapped = this.subjectsOfRows.get(row);
     if (!mapped) {
-      const mapper = this.options.subjects[typeName];
-      if (!mapper) return undefined;
-      const subject = mapper(row, this.options.caller, this.options.partnerInstaller);
+      const spec = this.options.subjects[typeName];
+      if (!spec) return undefined;
+      const subject = subjectOfRow(spec, row as Record<string, unknown>, this.options.caller, this.options.partnerInstaller);
       mapped = { subject, slot: slotOf(subject) };
       this.subjectsOfRows.set(row, mapped);
     }
@@ -203,6 +220,72 @@ export class PrivacyRequest {
     if (!this.disclosures || decision.effect === 'WITHHOLD') return;
     const subject = this.subjectOf(field.typeName, row)?.subject;
     this.disclosures.add(field.name, decision.effect, subject?.consentSubject, subject?.counterpart);
+  }
+
+  /** What the caller receives of a field's value under a decision (FULL: the value itself). */
+  show(field: DecidedField, row: object, decision: Decision, value: unknown): unknown {
+    const person = this.subjectOf(field.typeName, row)?.subject.consentSubject?.id;
+    return field.effects[decision.effect].show(value, { tenantKey: this.tenantKey, person });
+  }
+
+  /* ----------------------------------------------------------------------------------------------
+   * Channels. Whatever selects, counts, orders or links rows by a personal field asks here, so a
+   * row matches only where the caller would be shown that field of it as the channel needs:
+   * decided per class of subject with the same decide(), and written as SQL by row-sql.ts.
+   * -------------------------------------------------------------------------------------------- */
+
+  private personalField(typeName: string, fieldName: string): DecidedField | undefined {
+    return this.options.fields.get(`${typeName}.${fieldName}`);
+  }
+
+  /** Applied effect of a field for one class of subject, with the consents known of that subject (none when unknown). */
+  private classEffect(field: DecidedField, cls: SubjectClass, consents?: ReadonlySet<ConsentPurpose>): Effect {
+    const spec = this.options.subjects[field.typeName]!;
+    const decision = decide(
+      this.facts,
+      { kind: spec.kind, relation: cls.relation, installedCallerApp: cls.installer, hasCounterpart: cls.hasCounterpart, consents: consents ?? NO_CONSENTS },
+      field.category,
+    );
+    return field.effects[decision.effect].effect;
+  }
+
+  /**
+   * The rows of `typeName` whose `fieldName` the caller is shown as `test` needs. Without a
+   * `person`, consents are taken as absent — consents only ever open values, so a row that needs
+   * one to match does not match (never the other way round). With a `person` (a list whose every
+   * row is that person's), their consents are loaded and count.
+   */
+  async rowsShowing(typeName: string, fieldName: string, test: ChannelTest, person?: ConsentSubject): Promise<RowCondition> {
+    const field = this.personalField(typeName, fieldName);
+    if (!field) return ALL_ROWS; // not personal: every row shows it
+    const consents = await this.consentsOf(field, person);
+    const spec = this.options.subjects[typeName]!;
+    return conditionOf(spec, this.options.caller, this.options.partnerInstaller, (cls) => passes[test](this.classEffect(field, cls, consents)));
+  }
+
+  /** How a list of `typeName` may be ordered by `fieldName` for this caller (see OrderPlan). */
+  async orderPlan(typeName: string, fieldName: string, person?: ConsentSubject): Promise<OrderPlan> {
+    const field = this.personalField(typeName, fieldName);
+    if (!field) return { kind: 'value' };
+    const consents = await this.consentsOf(field, person);
+    const spec = this.options.subjects[typeName]!;
+    const full = conditionOf(spec, this.options.caller, this.options.partnerInstaller, (cls) => this.classEffect(field, cls, consents) === 'FULL');
+    if (full.kind === 'all') return { kind: 'value' };
+    if (full.kind === 'classes') return { kind: 'mixed', full };
+    // Nobody's value is shown in full: the order of the shown value, where it is a truncation shown alike to all.
+    const shown = new Set(conditionClasses(spec, this.options.caller, this.options.partnerInstaller).map((cls) => field.effects[this.classEffect(field, cls, consents)].orderable));
+    const [only] = shown;
+    return shown.size === 1 && only ? { kind: 'truncate', unit: only } : { kind: 'none' };
+  }
+
+  /** A row condition of `typeName` as SQL over `alias`. */
+  sql(typeName: string, condition: RowCondition, alias: string): SqlCondition {
+    return renderCondition(condition, this.options.subjects[typeName]!, alias, this.options.caller, this.options.partnerInstaller);
+  }
+
+  private async consentsOf(field: DecidedField, person?: ConsentSubject): Promise<ReadonlySet<ConsentPurpose> | undefined> {
+    if (!person || !this.mayNeedConsents([field.category])) return undefined;
+    return this.knownConsents.get(subjectKey(person)) ?? this.consentLoader.load(person);
   }
 
   recall(row: object, field: string): Decision | undefined {

@@ -14,11 +14,11 @@ import { applyMiddleware, middleware, type IMiddlewareTypeMap } from 'graphql-mi
 import { allow, deny, rule, shield } from 'graphql-shield';
 import type { IFallbackErrorMapperType, IRules } from 'graphql-shield/typings/types';
 import { childLogger } from '../../platform/logger';
-import type { Classification } from '../classification';
+import { ROOT_TYPES, type Classification } from '../classification';
 import type { Decision } from '../decide';
 import type { Category } from '../policy';
-import { hiderFor, type Hider } from './apply-effect';
-import type { DecidedField, PrivacyRequest } from './request';
+import { personalFields, type DecidedField } from './fields';
+import type { PrivacyRequest } from './request';
 
 const log = childLogger('privacy');
 
@@ -33,55 +33,51 @@ export type PrivacyEngine = 'compiled' | 'shield';
 /** Federation's own fields: answered as they are (they carry no row data themselves). */
 const FEDERATION_RULES = { Query: { _service: allow, _entities: allow }, _Service: { sdl: allow } };
 
-interface PersonalField {
-  decided: DecidedField;
-  /** Masks, pseudonymizes or generalizes this field's values: chosen once from its category and type. */
-  hide: Hider;
-}
+/** Fields whose every value is withheld because nothing classifies them (the lint refuses such a schema; this is the second lock). */
+const UNCLASSIFIED: Decision = Object.freeze({ effect: 'WITHHOLD', reason: 'UNCLASSIFIED' });
 
 /**
  * The permissions of one subgraph, generated from its SDL classification and the policy: a
  * graphql-shield rule on every personal field, decided per row (a decision is reused only for rows
- * whose subject facts and consents are the same), `allow` on fields classified non-personal, on
- * structural types and on federation's fields, `deny` as the fallback for anything else.
+ * whose subject facts and consents are the same), `allow` on fields classified non-personal and on
+ * federation's fields, `deny` as the fallback for anything else — an unclassified field of any
+ * type is never served.
  */
 export function buildPermissions(schema: GraphQLSchema, classification: Classification) {
   const rules: Record<string, Record<string, unknown>> = { ...FEDERATION_RULES };
-  const personal = new Map<string, PersonalField>();
-  for (const [typeName, type] of Object.entries(schema.getTypeMap())) {
-    if (!isObjectType(type) || typeName.startsWith('__') || typeName in FEDERATION_RULES) continue;
-    const classes = classification.get(typeName);
-    if (!classes) {
-      rules[typeName] = { '*': allow };
-      continue;
-    }
+  const personal = personalFields(schema, classification);
+  for (const [typeName, classes] of classification) {
+    if (typeName in FEDERATION_RULES) continue;
     const typeRules: Record<string, unknown> = {};
     for (const [field, cls] of classes) {
       if (!cls.personal) {
         typeRules[field] = allow;
         continue;
       }
-      const fieldKey = `${typeName}.${field}`;
-      const decided: DecidedField = { id: personal.size, name: fieldKey, typeName, category: cls.category };
-      const named = getNamedType(type.getFields()[field]!.type);
-      const hide = hiderFor(cls.category, { field, typeName: named.name, isEnum: isEnumType(named) });
-      personal.set(fieldKey, { decided, hide });
+      const decided = personal.get(`${typeName}.${field}`);
+      if (!decided) continue;
       typeRules[field] = rule(`privacy:${typeName}.${field}`, { cache: 'no_cache' })(async (parent: Record<string, unknown>, _args: unknown, context: PrivacyAwareContext, info: GraphQLResolveInfo) => {
-        const decision = context.privacyRequest.remember(parent, field, await context.privacyRequest.decide(decided, parent));
+        const decision = decided.applied(await context.privacyRequest.decide(decided, parent));
+        context.privacyRequest.remember(parent, field, decision);
         if (context.privacyRequest.disclosures && parent[info.fieldName] != null) context.privacyRequest.disclosed(decided, parent, decision);
-        if (decision.effect === 'FULL') return true;
-        context.privacyRequest.notice(info.path, decision);
-        return false;
+        if (decision.effect !== 'FULL') context.privacyRequest.notice(info.path, decision);
+        // A link shown in a generalized view is the link itself: its resolver runs.
+        return decision.effect === 'FULL' || (decided.valueType === 'Link' && decision.effect !== 'WITHHOLD');
       });
     }
     rules[typeName] = typeRules;
+  }
+  // Root fields are entry points (their arguments are channels the engine governs in SQL).
+  for (const root of ROOT_TYPES) {
+    const type = schema.getType(root);
+    if (isObjectType(type)) rules[root] = { ...Object.fromEntries(Object.keys(type.getFields()).map((f) => [f, allow])), ...(rules[root] ?? {}) };
   }
   return { rules: rules as IRules, personal };
 }
 
 /** The value of a personal field under a decision other than FULL (always valid for its type). */
-function hiddenValue(decision: Decision, field: PersonalField, parent: Record<string, unknown>, info: GraphQLResolveInfo, context: PrivacyAwareContext): unknown {
-  return field.hide(decision.effect, parent[info.fieldName], context.privacyRequest.tenantKey);
+function hiddenValue(decision: Decision, field: DecidedField, parent: Record<string, unknown>, info: GraphQLResolveInfo, context: PrivacyAwareContext): unknown {
+  return context.privacyRequest.show(field, parent, decision, parent[info.fieldName]);
 }
 
 /** Fail closed: a rule that throws withholds the value and says so. */
@@ -98,11 +94,16 @@ function failClosed(error: unknown, info: GraphQLResolveInfo, context: PrivacyAw
  * middleware, as they only add latency.
  */
 function applyWithShield(schema: GraphQLSchema, { rules, personal }: ReturnType<typeof buildPermissions>): GraphQLSchema {
+  const isClassified = (typeName: string, field: string): boolean => typeName.startsWith('__') || (rules as Record<string, Record<string, unknown>>)[typeName]?.[field] !== undefined;
   const permissions = shield(rules, {
     fallbackRule: deny,
     allowExternalErrors: false,
     fallbackError: ((error: unknown, parent: Record<string, unknown>, _args: unknown, context: PrivacyAwareContext, info: GraphQLResolveInfo) => {
       const field = personal.get(`${info.parentType.name}.${info.fieldName}`);
+      if (!field && !error) {
+        context.privacyRequest.notice(info.path, UNCLASSIFIED);
+        return null;
+      }
       const decision = context.privacyRequest.recall(parent, info.fieldName);
       if (error || !field || !decision) return failClosed(error ?? new Error('no decision'), info, context);
       return hiddenValue(decision, field, parent, info, context);
@@ -113,7 +114,8 @@ function applyWithShield(schema: GraphQLSchema, { rules, personal }: ReturnType<
     const generated = permissions.generate(target) as IMiddlewareTypeMap;
     const pruned: IMiddlewareTypeMap = {};
     for (const [typeName, fields] of Object.entries(generated)) {
-      const kept = Object.fromEntries(Object.entries(fields as object).filter(([field]) => personal.has(`${typeName}.${field}`)));
+      // Personal fields, and fields nothing classifies (their rule is the deny fallback).
+      const kept = Object.fromEntries(Object.entries(fields as object).filter(([field]) => personal.has(`${typeName}.${field}`) || !isClassified(typeName, field)));
       if (Object.keys(kept).length > 0) pruned[typeName] = kept;
     }
     return pruned;
@@ -126,26 +128,31 @@ function applyWithShield(schema: GraphQLSchema, { rules, personal }: ReturnType<
  * made synchronously and the field stays on graphql-js's synchronous path; only a decision that
  * waits for consents returns a promise. Fields without a rule are not touched.
  */
-function applyCompiled(schema: GraphQLSchema, { personal }: ReturnType<typeof buildPermissions>): GraphQLSchema {
+function applyCompiled(schema: GraphQLSchema, { rules, personal }: ReturnType<typeof buildPermissions>): GraphQLSchema {
+  denyUnclassified(schema, rules as Record<string, Record<string, unknown>>);
   preloadConsentsForLists(schema, personal);
-  for (const [key, field] of personal) {
-    const [typeName, fieldName] = key.split('.') as [string, string];
+  for (const field of personal.values()) {
+    const { typeName, fieldName } = field;
     const type = schema.getType(typeName);
     if (!isObjectType(type)) continue;
     const definition = type.getFields()[fieldName]!;
     // Most personal fields are plain columns: read them directly rather than through graphql-js's default resolver.
     const resolve: GraphQLFieldResolver<any, any> | undefined = definition.resolve;
-    const { decided } = field;
-    const outcome = (decision: Decision, parent: any, args: any, context: PrivacyAwareContext, info: GraphQLResolveInfo) => {
+    const outcome = (made: Decision, parent: any, args: any, context: PrivacyAwareContext, info: GraphQLResolveInfo) => {
+      // The decision as applied to this field's type (a link cannot be masked: it is withheld).
+      const decision = field.applied(made);
       // Only audited callers pay for counting what they are shown (a null value shows nothing).
-      if (context.privacyRequest.disclosures && parent[fieldName] != null) context.privacyRequest.disclosed(decided, parent, decision);
+      if (context.privacyRequest.disclosures && parent[fieldName] != null) context.privacyRequest.disclosed(field, parent, decision);
       if (decision.effect === 'FULL') return resolve ? resolve(parent, args, context, info) : parent[fieldName];
       context.privacyRequest.notice(info.path, decision);
-      return hiddenValue(decision, field, parent, info, context);
+      // A computed field (a link) is resolved only when something of it can be shown.
+      if (decision.effect === 'WITHHOLD' || !resolve) return hiddenValue(decision, field, parent, info, context);
+      const value = resolve(parent, args, context, info);
+      return isPromise(value) ? value.then((v) => context.privacyRequest.show(field, parent, decision, v)) : context.privacyRequest.show(field, parent, decision, value);
     };
     definition.resolve = (parent, args, context: PrivacyAwareContext, info) => {
       try {
-        const decision = context.privacyRequest.decide(decided, parent);
+        const decision = context.privacyRequest.decide(field, parent);
         if (decision instanceof Promise) {
           return decision.then((d) => outcome(d, parent, args, context, info), (error: unknown) => failClosed(error, info, context));
         }
@@ -159,6 +166,21 @@ function applyCompiled(schema: GraphQLSchema, { personal }: ReturnType<typeof bu
 }
 
 const isPromise = (value: unknown): value is Promise<unknown> => typeof (value as Promise<unknown> | undefined)?.then === 'function';
+
+/** The compiled executor's second lock: a field of an object type that nothing classifies resolves to null. */
+function denyUnclassified(schema: GraphQLSchema, rules: Record<string, Record<string, unknown>>): void {
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__') || type.name === '_Service') continue;
+    for (const [name, definition] of Object.entries(type.getFields())) {
+      if (rules[type.name]?.[name] !== undefined) continue;
+      log.error({ field: `${type.name}.${name}` }, 'unclassified field withheld');
+      definition.resolve = (_parent, _args, context: PrivacyAwareContext, info) => {
+        context.privacyRequest.notice(info.path, UNCLASSIFIED);
+        return null;
+      };
+    }
+  }
+}
 
 /** Names of the fields selected directly under a field (through inline fragments and fragment spreads). */
 function selectedFields(info: GraphQLResolveInfo): Set<string> {
@@ -180,12 +202,11 @@ function selectedFields(info: GraphQLResolveInfo): Set<string> {
  * batch before graphql-js descends into them, so those fields decide synchronously instead of each
  * waiting on its own promise.
  */
-function preloadConsentsForLists(schema: GraphQLSchema, personal: Map<string, PersonalField>): void {
+function preloadConsentsForLists(schema: GraphQLSchema, personal: ReadonlyMap<string, DecidedField>): void {
   const categoriesOf = new Map<string, Map<string, Category>>();
-  for (const [key, field] of personal) {
-    const [typeName, fieldName] = key.split('.') as [string, string];
-    if (!categoriesOf.has(typeName)) categoriesOf.set(typeName, new Map());
-    categoriesOf.get(typeName)!.set(fieldName, field.decided.category);
+  for (const field of personal.values()) {
+    if (!categoriesOf.has(field.typeName)) categoriesOf.set(field.typeName, new Map());
+    categoriesOf.get(field.typeName)!.set(field.fieldName, field.category);
   }
   // The same field node is resolved once per parent row: work out its selected categories once.
   const selectedCategories = new WeakMap<readonly FieldNode[], Category[]>();
@@ -218,8 +239,8 @@ function preloadConsentsForLists(schema: GraphQLSchema, personal: Map<string, Pe
   }
 }
 
-/** Protects a subgraph's schema with the permissions generated from its classification. */
-export function protectSchema(schema: GraphQLSchema, classification: Classification, engine: PrivacyEngine = 'compiled'): GraphQLSchema {
+/** Protects a subgraph's schema with the permissions generated from its classification; returns it with its personal fields. */
+export function protectSchema(schema: GraphQLSchema, classification: Classification, engine: PrivacyEngine = 'compiled'): { schema: GraphQLSchema; fields: ReadonlyMap<string, DecidedField> } {
   const permissions = buildPermissions(schema, classification);
-  return engine === 'shield' ? applyWithShield(schema, permissions) : applyCompiled(schema, permissions);
+  return { schema: engine === 'shield' ? applyWithShield(schema, permissions) : applyCompiled(schema, permissions), fields: permissions.personal };
 }

@@ -1,16 +1,37 @@
 import type { Caller } from '../caller';
-import type { Relation, SubjectKind } from '../policy';
+import { RELATIONS, ROLE_TRAITS, SUBJECT_KINDS, type Relation, type Role, type SubjectKind } from '../policy';
 import type { ConsentSubject } from '../store/consents';
+import type { ConsentSubjectType } from '../store/entities';
 
 /**
- * What the engine needs to know about the person a row is about. Decisions are memoized per
- * request by these facts (request.ts, slotOf) and by consent state: a fact added here that the
- * policy reads must join that slot, or rows differing only in it would share a decision.
+ * Whose data a row is, declared per GraphQL type beside each subgraph's entities: which column
+ * names the person, which columns relate the caller to them, and who else the row concerns. From
+ * this one declaration the engine derives both the subject of a loaded row (to decide its fields)
+ * and the SQL condition that selects rows by subject (to decide its channels: filters, searches,
+ * ranges, counts, order, links) — so a row and a predicate can never disagree.
  */
+export interface SubjectSpec {
+  kind: SubjectKind;
+  /** The person whose consents count and who a pseudonym stands for. */
+  person: { type: ConsentSubjectType; column: string };
+  /** The user through whom the caller relates to the person (the person themselves, or a contact's owner); absent: always SAME_TENANT. */
+  relatedUser?: string;
+  /** The team of that user; absent: the relation is never SAME_TEAM. */
+  team?: string;
+  /** The other party of the row (a call's contact), whose consent also counts (recordings). */
+  counterpart?: { type: ConsentSubjectType; column: string };
+  /** The column compared with the user who installed the calling partner app (a user's own id). */
+  installer?: string;
+}
+
+/** Per subgraph: the subject of each GraphQL type with personal fields. */
+export type SubjectSpecs = Record<string, SubjectSpec>;
+
+/** What the engine knows about the person a row is about. */
 export interface SubjectOfRow {
   kind: SubjectKind;
   relation: Relation;
-  /** Whose consents count for this row (a user, or a contact). */
+  /** Whose consents count for this row (a user, or a contact); its id is the person. */
   consentSubject?: ConsentSubject;
   /** The other party whose consent also counts (the contact of a call). */
   counterpart?: ConsentSubject;
@@ -20,12 +41,72 @@ export interface SubjectOfRow {
   restricted?: boolean;
 }
 
-/** Per subgraph: how a row of each type with personal fields maps to its subject. */
-export type SubjectMappers = Record<string, (row: any, caller: Caller, partnerInstaller?: string) => SubjectOfRow>;
+/** The caller as far as relations go. */
+export type RelatingCaller = Pick<Caller, 'role' | 'userId' | 'teamId'>;
 
-/** Relation of the caller to a person identified by user id and team. */
-export function relationTo(caller: Caller, userId: string | null | undefined, teamId?: string | null): Relation {
-  if (userId && userId === caller.userId) return 'SELF';
+/**
+ * Relation of the caller to a person reached through a user id and a team. Only roles that act
+ * as the person in their token can be SELF (ROLE_TRAITS.actsAsPerson).
+ */
+export function relationTo(caller: RelatingCaller, userId: unknown, teamId?: unknown): Relation {
+  if (ROLE_TRAITS[caller.role].actsAsPerson && userId && userId === caller.userId) return 'SELF';
   if (teamId && caller.teamId && teamId === caller.teamId) return 'SAME_TEAM';
   return 'SAME_TENANT';
+}
+
+const idOf = (value: unknown): string | undefined => (value === null || value === undefined || value === '' ? undefined : String(value));
+
+/** The subject of one loaded row, read through its type's declaration. */
+export function subjectOfRow(spec: SubjectSpec, row: Record<string, unknown>, caller: RelatingCaller, partnerInstaller?: string): SubjectOfRow {
+  const person = idOf(row[spec.person.column]);
+  const counterpart = spec.counterpart ? idOf(row[spec.counterpart.column]) : undefined;
+  return {
+    kind: spec.kind,
+    relation: relationTo(caller, spec.relatedUser ? row[spec.relatedUser] : undefined, spec.team ? row[spec.team] : undefined),
+    ...(person ? { consentSubject: { type: spec.person.type, id: person } } : {}),
+    ...(counterpart && spec.counterpart ? { counterpart: { type: spec.counterpart.type, id: counterpart } } : {}),
+    installedCallerApp: Boolean(spec.installer && partnerInstaller && row[spec.installer] === partnerInstaller),
+  };
+}
+
+/**
+ * The memo slot of a subject: every fact of it that a decision reads except consents, as one
+ * mixed-radix number over the declared dimensions. Decisions are memoized per (field, slot) and
+ * then per consent state, so a fact added to SubjectOfRow that the policy reads must join these
+ * dimensions, or rows differing only in it would share a decision.
+ */
+const SLOT_DIMENSIONS = [
+  { size: SUBJECT_KINDS.length, of: (s: SubjectOfRow) => SUBJECT_KINDS.indexOf(s.kind) },
+  { size: RELATIONS.length, of: (s: SubjectOfRow) => RELATIONS.indexOf(s.relation) },
+  { size: 2, of: (s: SubjectOfRow) => (s.installedCallerApp ? 1 : 0) },
+  { size: 2, of: (s: SubjectOfRow) => (s.consentSubject ? 1 : 0) },
+  { size: 2, of: (s: SubjectOfRow) => (s.counterpart ? 1 : 0) },
+] as const;
+
+/** How many distinct slots there are: memo keys are `field id * SLOT_COUNT + slot`. */
+export const SLOT_COUNT = SLOT_DIMENSIONS.reduce((product, dimension) => product * dimension.size, 1);
+
+export function slotOf(subject: SubjectOfRow): number {
+  let slot = 0;
+  for (const dimension of SLOT_DIMENSIONS) slot = slot * dimension.size + dimension.of(subject);
+  return slot;
+}
+
+/** A class of rows that every decision treats alike (consents aside): what a SQL condition can select. */
+export interface SubjectClass {
+  relation: Relation;
+  installer: boolean;
+  hasCounterpart: boolean;
+}
+
+/** The classes rows of a type can fall into for this caller (no SELF for a role that is not a person, …). */
+export function classesOf(spec: SubjectSpec, caller: RelatingCaller, partnerInstaller?: string): SubjectClass[] {
+  const relations = RELATIONS.filter(
+    (relation) =>
+      (relation !== 'SELF' || (spec.relatedUser && ROLE_TRAITS[caller.role as Role].actsAsPerson)) &&
+      (relation !== 'SAME_TEAM' || (spec.team && caller.teamId)),
+  );
+  const installers = spec.installer && partnerInstaller ? [false, true] : [false];
+  const counterparts = spec.counterpart ? [false, true] : [false];
+  return relations.flatMap((relation) => installers.flatMap((installer) => counterparts.map((hasCounterpart) => ({ relation, installer, hasCounterpart }))));
 }

@@ -1,9 +1,12 @@
 import type { TenantScope } from '../shared/tenant-scope';
-import { childCountLoader, childPageLoader, rowLoader, type ChildListSpec } from '../shared/loaders';
-import { TeamEntity, TenantEntity, UserEntity } from './entities';
+import { childCountLoader, childPageLoader, rowLoader } from '../shared/loaders';
+import type { ListSpec } from '../shared/lists';
+import { TeamEntity, TenantEntity, UserEntity, type UserRow } from './entities';
 
-export const USER_ORDER = { column: 'name', direction: 'ASC', kind: 'string' } as const;
-const teamMembers: ChildListSpec = { parentColumn: 'teamId', sort: USER_ORDER };
+/** The tenant's users, by name. */
+export const USERS: ListSpec<UserRow> = { entity: UserEntity, type: 'User', sort: { field: 'name', direction: 'ASC' } };
+/** A team's members, by name. */
+export const TEAM_MEMBERS: ListSpec<UserRow> = { ...USERS, parent: { column: 'teamId' } };
 
 export function createAccountLoaders(scope: TenantScope) {
   return {
@@ -11,8 +14,8 @@ export function createAccountLoaders(scope: TenantScope) {
     team: rowLoader(scope, TeamEntity),
     tenant: rowLoader(scope, TenantEntity),
     teamsOfTenant: rowsOfTenantLoader(scope),
-    teamMembers: childPageLoader(scope, UserEntity, teamMembers),
-    teamMemberCount: childCountLoader(scope, UserEntity, teamMembers),
+    teamMembers: childPageLoader(scope, TEAM_MEMBERS),
+    teamMemberCount: childCountLoader(scope, TEAM_MEMBERS),
   };
 }
 

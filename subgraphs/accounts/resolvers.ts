@@ -1,17 +1,16 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { SubgraphContext } from '../shared/context';
 import { isId, parseId } from '../shared/ids';
-import { loadChildConnection } from '../shared/loaders';
-import { connectionResolvers, parseWindow, toConnection, type WindowArgs } from '../shared/pagination';
+import { loadChildConnection, loadRootConnection } from '../shared/loaders';
+import { connectionResolvers, parseWindow, type WindowArgs } from '../shared/pagination';
 import { DateTime } from '../shared/scalars';
-import { UserEntity, type TeamRow, type TenantRow, type UserRow } from './entities';
-import { USER_ORDER, type AccountLoaders } from './loaders';
+import type { TeamRow, TenantRow, UserRow } from './entities';
+import { TEAM_MEMBERS, USERS, type AccountLoaders } from './loaders';
 import { partnerResolvers } from './partners';
 
 type Context = SubgraphContext<AccountLoaders>;
 type Reference = { id?: unknown };
 
-const userCursor = (user: UserRow): [string, string] => [user.name, user.id];
 
 export const accountResolvers: GraphQLResolverMap<Context> = {
   DateTime,
@@ -24,10 +23,9 @@ export const accountResolvers: GraphQLResolverMap<Context> = {
     }),
     me: (_: unknown, __: unknown, { caller, loaders }: Context) => loaders.user.load(caller.userId),
     user: (_: unknown, args: { id: unknown }, { loaders }: Context) => loaders.user.load(parseId(args.id)),
-    users: async (_: unknown, args: WindowArgs, { scope }: Context) => {
+    users: (_: unknown, args: WindowArgs, { scope }: Context) => {
       const { first, after } = parseWindow(args);
-      const rows = await scope.page(UserEntity, { first, after, sort: USER_ORDER });
-      return toConnection(rows, first, userCursor, () => scope.count(UserEntity));
+      return loadRootConnection(scope, USERS, { first, after });
     },
     tenant: (_: unknown, __: unknown, { caller, loaders }: Context) => loaders.tenant.load(caller.tenantId),
   },
@@ -39,9 +37,9 @@ export const accountResolvers: GraphQLResolverMap<Context> = {
   Team: {
     __resolveReference: (ref: Reference, { loaders }: Context) => (isId(ref.id) ? loaders.team.load(ref.id) : null),
     tenant: (team: TeamRow, _: unknown, { loaders }: Context) => loaders.tenant.load(team.tenantId),
-    members: (team: TeamRow, args: WindowArgs, { loaders }: Context) => {
+    members: (team: TeamRow, args: WindowArgs, { scope, loaders }: Context) => {
       const { first, after } = parseWindow(args);
-      return loadChildConnection(loaders.teamMembers, loaders.teamMemberCount, { parentId: team.id, first, after }, userCursor);
+      return loadChildConnection(scope, TEAM_MEMBERS, loaders.teamMembers, loaders.teamMemberCount, { parentId: team.id, first, after });
     },
   },
   Tenant: {

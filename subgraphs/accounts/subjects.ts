@@ -1,12 +1,6 @@
-import { relationTo, type SubjectMappers } from '../../privacy/enforcement/subject';
-import type { UserRow } from './entities';
+import type { SubjectSpecs } from '../../privacy/enforcement/subject';
 
-/** A user's profile is about that user. */
-export const accountSubjects: SubjectMappers = {
-  User: (user: UserRow, caller, partnerInstaller) => ({
-    kind: 'USER',
-    relation: relationTo(caller, user.id, user.teamId),
-    consentSubject: { type: 'USER', id: user.id },
-    installedCallerApp: partnerInstaller === user.id,
-  }),
+/** A user's profile is about that user; colleagues relate through the user's team. */
+export const accountSubjects: SubjectSpecs = {
+  User: { kind: 'USER', person: { type: 'USER', column: 'id' }, relatedUser: 'id', team: 'teamId', installer: 'id' },
 };

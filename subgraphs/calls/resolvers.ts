@@ -5,13 +5,12 @@ import { loadChildConnection } from '../shared/loaders';
 import { connectionResolvers, parseWindow, type WindowArgs } from '../shared/pagination';
 import { DateTime } from '../shared/scalars';
 import type { CallLogRow } from './entities';
-import type { CallLoaders } from './loaders';
+import { CALLS_OF_CONTACT, CALLS_OF_USER, type CallLoaders } from './loaders';
 import { signedRecordingUrl } from './recording-url';
 
 type Context = SubgraphContext<CallLoaders>;
 type Reference = { id?: unknown };
 
-const callCursor = (call: CallLogRow): [string, string] => [call.startedAt.toISOString(), call.id];
 const stub = (ref: Reference) => (isId(ref.id) ? { id: ref.id } : null);
 
 export const callResolvers: GraphQLResolverMap<Context> = {
@@ -29,9 +28,9 @@ export const callResolvers: GraphQLResolverMap<Context> = {
   },
   Contact: {
     __resolveReference: stub,
-    calls: (contact: { id: string }, args: WindowArgs, { loaders }: Context) => {
+    calls: (contact: { id: string }, args: WindowArgs, { scope, loaders }: Context) => {
       const { first, after } = parseWindow(args);
-      return loadChildConnection(loaders.callsOfContact, loaders.callCountOfContact, { parentId: contact.id, first, after }, callCursor);
+      return loadChildConnection(scope, CALLS_OF_CONTACT, loaders.callsOfContact, loaders.callCountOfContact, { parentId: contact.id, first, after });
     },
     lastCall: async (contact: { id: string }, _: unknown, { loaders }: Context) => {
       const [latest] = await loaders.callsOfContact.load({ parentId: contact.id, first: 1 });
@@ -40,9 +39,9 @@ export const callResolvers: GraphQLResolverMap<Context> = {
   },
   User: {
     __resolveReference: stub,
-    calls: (user: { id: string }, args: WindowArgs, { loaders }: Context) => {
+    calls: (user: { id: string }, args: WindowArgs, { scope, loaders }: Context) => {
       const window = parseWindow(args);
-      return loadChildConnection(loaders.callsOfUser, loaders.callCountOfUser, { parentId: user.id, ...window }, callCursor);
+      return loadChildConnection(scope, CALLS_OF_USER, loaders.callsOfUser, loaders.callCountOfUser, { parentId: user.id, ...window });
     },
   },
   CallLogConnection: connectionResolvers,

@@ -1,12 +1,6 @@
-import { relationTo, type SubjectMappers } from '../../privacy/enforcement/subject';
-import type { CallLogRow } from './entities';
+import type { SubjectSpecs } from '../../privacy/enforcement/subject';
 
-/** A call log is the calling user's activity; the contact called is the other party (recording consent). */
-export const callSubjects: SubjectMappers = {
-  CallLog: (call: CallLogRow, caller) => ({
-    kind: 'CALL_LOG',
-    relation: relationTo(caller, call.userId),
-    consentSubject: { type: 'USER', id: call.userId },
-    ...(call.contactId ? { counterpart: { type: 'CONTACT' as const, id: call.contactId } } : {}),
-  }),
+/** A call log is the calling user's activity (calls carry no team); the contact called is the other party (recording consent). */
+export const callSubjects: SubjectSpecs = {
+  CallLog: { kind: 'CALL_LOG', person: { type: 'USER', column: 'userId' }, relatedUser: 'userId', counterpart: { type: 'CONTACT', column: 'contactId' } },
 };

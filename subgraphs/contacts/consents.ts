@@ -1,7 +1,7 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { GraphQLError } from 'graphql';
 import { badUserInput, ErrorCode, forbidden } from '../../platform/errors';
-import { CONSENT_PURPOSES, type ConsentPurpose } from '../../privacy/policy';
+import { CONSENT_PURPOSES, mayActOnConsent, type ConsentAction, type ConsentPurpose } from '../../privacy/policy';
 import type { ConsentSubject } from '../../privacy/store/consents';
 import type { ConsentRecordRow } from '../../privacy/store/entities';
 import type { SubgraphContext } from '../shared/context';
@@ -13,27 +13,34 @@ type SubjectArgs = { subject: { type: string; id: unknown }; purpose?: unknown; 
 
 const notFound = () => new GraphQLError('No such subject', { extensions: { code: ErrorCode.NOT_FOUND } });
 
-function parseSource(source: unknown): string {
-  if (source === undefined || source === null) return 'api';
+function parseSource(source: unknown, required: boolean): string {
+  if (source === undefined || source === null) {
+    if (required) throw badUserInput('Argument "source" is required: say how the contact gave or withdrew consent, e.g. web-form', 'source');
+    return 'api';
+  }
   if (typeof source !== 'string' || !/^[a-z0-9][a-z0-9-]{0,63}$/.test(source)) throw badUserInput('Argument "source" must be a short lower-case word, e.g. mobile-app', 'source');
   return source;
 }
 
 /**
- * Who may act on a subject's consents: a user on their own; for a contact, its owner or an ADMIN;
- * the DPO on anyone's (rights requests). Reading is allowed to the same people. A contact the
- * caller's tenant does not have is NOT_FOUND, exactly like one that does not exist.
+ * Who may act on a subject's consents is policy data (CONSENT_AUTHORITY in privacy/policy.ts). A
+ * user's consents are checked against the caller alone (the id is refused unless it is the
+ * caller's own, whether or not it exists); a contact must be one of the caller's tenant —
+ * NOT_FOUND otherwise, exactly like one that does not exist — and nothing is stored unless the
+ * whole request is allowed.
  */
-async function authorize(args: SubjectArgs, { caller, loaders }: Context): Promise<ConsentSubject> {
+async function authorize(args: SubjectArgs, action: ConsentAction, { caller, loaders }: Context): Promise<ConsentSubject> {
   const id = parseId(args.subject.id, 'subject.id');
-  if (caller.role === 'SUPPORT' || caller.role === 'PARTNER') throw forbidden('This role does not manage consents');
   if (args.subject.type === 'USER') {
-    if (id !== caller.userId && caller.role !== 'DPO' && caller.role !== 'ADMIN') throw forbidden("Only the user themselves records their consent");
+    if (!mayActOnConsent(caller, { type: 'USER', id }, action)) throw forbidden(action === 'READ' ? "This role may not read this user's consents" : 'Only the user themselves records their consent');
     return { type: 'USER', id };
   }
+  if (args.subject.type !== 'CONTACT') throw badUserInput('Argument "subject.type" must be USER or CONTACT', 'subject.type');
+  // Refused before the contact is looked up when not even owning it would allow this.
+  if (!mayActOnConsent(caller, { type: 'CONTACT', id, ownerId: caller.userId }, action)) throw forbidden("This role may not act on a contact's consents");
   const contact = await loaders.contact.load(id);
   if (!contact) throw notFound();
-  if (contact.ownerId !== caller.userId && caller.role !== 'ADMIN' && caller.role !== 'DPO') throw forbidden("Only the contact's owner or an ADMIN records a contact's consent");
+  if (!mayActOnConsent(caller, { type: 'CONTACT', id, ownerId: contact.ownerId }, action)) throw forbidden("Only the contact's owner or an ADMIN records a contact's consent");
   return { type: 'CONTACT', id };
 }
 
@@ -43,15 +50,18 @@ function parsePurpose(purpose: unknown): ConsentPurpose {
 }
 
 const record = (status: 'GRANTED' | 'WITHDRAWN') => async (_: unknown, args: SubjectArgs, context: Context) => {
-  const subject = await authorize(args, context);
+  const purpose = parsePurpose(args.purpose);
+  const subject = await authorize(args, status === 'GRANTED' ? 'GRANT' : 'WITHDRAW', context);
+  // Recorded for someone else (a contact): how they gave it must be said.
+  const source = parseSource(args.source, subject.type === 'CONTACT');
   return context.privacy.consents.record({
     tenantId: context.caller.tenantId,
     subjectType: subject.type,
     subjectId: subject.id,
-    purpose: parsePurpose(args.purpose),
+    purpose,
     status,
     basis: 'CONSENT',
-    source: parseSource(args.source),
+    source,
     recordedBy: context.caller.userId,
   });
 };
@@ -59,7 +69,7 @@ const record = (status: 'GRANTED' | 'WITHDRAWN') => async (_: unknown, args: Sub
 export const consentResolvers: GraphQLResolverMap<Context> = {
   Query: {
     consents: async (_: unknown, args: SubjectArgs, context: Context) => {
-      const subject = await authorize(args, context);
+      const subject = await authorize(args, 'READ', context);
       const history = await context.privacy.consents.history(context.caller.tenantId, subject);
       const latest = new Map<string, ConsentRecordRow>();
       for (const row of history) latest.set(row.purpose, row);

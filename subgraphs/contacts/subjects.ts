@@ -1,11 +1,6 @@
-import { relationTo, type SubjectMappers } from '../../privacy/enforcement/subject';
-import type { ContactRow } from './entities';
+import type { SubjectSpecs } from '../../privacy/enforcement/subject';
 
 /** A contact is its own subject; the caller relates to it through its owner and owning team. */
-export const contactSubjects: SubjectMappers = {
-  Contact: (contact: ContactRow, caller) => ({
-    kind: 'CONTACT',
-    relation: relationTo(caller, contact.ownerId, contact.teamId),
-    consentSubject: { type: 'CONTACT', id: contact.id },
-  }),
+export const contactSubjects: SubjectSpecs = {
+  Contact: { kind: 'CONTACT', person: { type: 'CONTACT', column: 'id' }, relatedUser: 'ownerId', team: 'teamId' },
 };

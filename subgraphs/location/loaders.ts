@@ -1,20 +1,24 @@
-import { childCountLoader, childPageLoader, rowLoader, timeRange, type ChildListSpec } from '../shared/loaders';
+import { childCountLoader, childPageLoader, rowLoader } from '../shared/loaders';
+import type { ListSpec } from '../shared/lists';
 import type { TenantScope } from '../shared/tenant-scope';
-import { GeofenceEntity, LocationPingEntity } from './entities';
+import { GeofenceEntity, LocationPingEntity, type GeofenceRow, type LocationPingRow } from './entities';
 
-export const PING_ORDER = { column: 'recordedAt', direction: 'DESC', kind: 'date' } as const;
-export const GEOFENCE_ORDER = { column: 'name', direction: 'ASC', kind: 'string' } as const;
-const pingsOfUser: ChildListSpec = {
-  parentColumn: 'userId',
-  sort: PING_ORDER,
-  filterFor: ({ from, to }) => timeRange('recordedAt', from, to),
+/** A user's pings, newest first: each is that user's whereabouts, listed only where the caller is shown whose they are. */
+export const PINGS_OF_USER: ListSpec<LocationPingRow> = {
+  entity: LocationPingEntity,
+  type: 'LocationPing',
+  sort: { field: 'recordedAt', direction: 'DESC' },
+  parent: { column: 'userId', link: 'user', isPerson: 'USER' },
+  range: 'recordedAt',
 };
+/** The tenant's geofences, by name. */
+export const GEOFENCES: ListSpec<GeofenceRow> = { entity: GeofenceEntity, type: 'Geofence', sort: { field: 'name', direction: 'ASC' } };
 
 export function createLocationLoaders(scope: TenantScope) {
   return {
     geofence: rowLoader(scope, GeofenceEntity),
-    pingsOfUser: childPageLoader(scope, LocationPingEntity, pingsOfUser),
-    pingCountOfUser: childCountLoader(scope, LocationPingEntity, pingsOfUser),
+    pingsOfUser: childPageLoader(scope, PINGS_OF_USER),
+    pingCountOfUser: childCountLoader(scope, PINGS_OF_USER),
   };
 }
 

@@ -1,25 +1,22 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { SubgraphContext } from '../shared/context';
 import { isId } from '../shared/ids';
-import { loadChildConnection } from '../shared/loaders';
-import { connectionResolvers, parseWindow, toConnection, type WindowArgs } from '../shared/pagination';
+import { loadChildConnection, loadRootConnection } from '../shared/loaders';
+import { connectionResolvers, parseWindow, type WindowArgs } from '../shared/pagination';
 import { DateTime } from '../shared/scalars';
-import { GeofenceEntity, type GeofenceRow, type LocationPingRow } from './entities';
-import { GEOFENCE_ORDER, type LocationLoaders } from './loaders';
+import type { GeofenceRow, LocationPingRow } from './entities';
+import { GEOFENCES, PINGS_OF_USER, type LocationLoaders } from './loaders';
 
 type Context = SubgraphContext<LocationLoaders>;
 type Reference = { id?: unknown };
 
-const pingCursor = (ping: LocationPingRow): [string, string] => [ping.recordedAt.toISOString(), ping.id];
-const geofenceCursor = (fence: GeofenceRow): [string, string] => [fence.name, fence.id];
 
 export const locationResolvers: GraphQLResolverMap<Context> = {
   DateTime,
   Query: {
-    geofences: async (_: unknown, args: WindowArgs, { scope }: Context) => {
+    geofences: (_: unknown, args: WindowArgs, { scope }: Context) => {
       const { first, after } = parseWindow(args);
-      const rows = await scope.page(GeofenceEntity, { first, after, sort: GEOFENCE_ORDER });
-      return toConnection(rows, first, geofenceCursor, () => scope.count(GeofenceEntity));
+      return loadRootConnection(scope, GEOFENCES, { first, after });
     },
   },
   Geofence: {
@@ -32,10 +29,14 @@ export const locationResolvers: GraphQLResolverMap<Context> = {
       const [latest] = await loaders.pingsOfUser.load({ parentId: user.id, first: 1 });
       return latest ?? null;
     },
-    locations: (user: { id: string }, args: WindowArgs, { loaders }: Context) => {
+    locations: (user: { id: string }, args: WindowArgs, { scope, loaders }: Context) => {
       const window = parseWindow(args);
-      return loadChildConnection(loaders.pingsOfUser, loaders.pingCountOfUser, { parentId: user.id, ...window }, pingCursor);
+      return loadChildConnection(scope, PINGS_OF_USER, loaders.pingsOfUser, loaders.pingCountOfUser, { parentId: user.id, ...window });
     },
+  },
+  LocationPing: {
+    // Runs only where the policy shows whose ping it is (in full or generalized).
+    user: (ping: LocationPingRow) => ({ __typename: 'User', id: ping.userId }),
   },
   LocationPingConnection: connectionResolvers,
   GeofenceConnection: connectionResolvers,

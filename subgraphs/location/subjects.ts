@@ -1,11 +1,12 @@
-import { relationTo, type SubjectMappers } from '../../privacy/enforcement/subject';
-import type { LocationPingRow } from './entities';
+import type { SubjectSpecs } from '../../privacy/enforcement/subject';
 
-/** A location ping is where that user was. */
-export const locationSubjects: SubjectMappers = {
-  LocationPing: (ping: LocationPingRow, caller) => ({
-    kind: 'LOCATION',
-    relation: relationTo(caller, ping.userId),
-    consentSubject: { type: 'USER', id: ping.userId },
-  }),
+export const locationSubjects: SubjectSpecs = {
+  /** A location ping is where that user was. */
+  LocationPing: { kind: 'LOCATION', person: { type: 'USER', column: 'userId' }, relatedUser: 'userId' },
+  /**
+   * A geofence that marks a contact's site says where that contact is: its link to the contact is
+   * the contact's address. This subgraph does not hold the contact's owner, so the caller's
+   * relation to that contact is taken as the least close one (SAME_TENANT).
+   */
+  Geofence: { kind: 'CONTACT', person: { type: 'CONTACT', column: 'contactId' } },
 };

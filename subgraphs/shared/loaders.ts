@@ -1,7 +1,8 @@
 import DataLoader from 'dataloader';
 import type { EntitySchema, ObjectLiteral } from 'typeorm';
-import { toConnection, type Connection, type CursorKey } from './pagination';
-import type { Filter, SortKey, TenantScope } from './tenant-scope';
+import { listKeyOf, planList, type ListPlan, type ListSpec } from './lists';
+import { toConnection, type Connection } from './pagination';
+import type { TenantScope } from './tenant-scope';
 
 /**
  * Per-request loaders: every entity reference and every list relation goes through one of these,
@@ -21,113 +22,93 @@ export function rowLoader<T extends ObjectLiteral>(
   });
 }
 
-/** The window of a child list: everything but the parent is shared by the keys of one batch. */
-export interface ChildWindow {
+/** One parent's page of a child list: everything but the parent can be shared by the keys of a batch. */
+export interface ChildKey {
+  parentId: string;
   first: number;
-  after?: CursorKey;
+  /** The client's cursor, opened per parent (a cursor is bound to one parent's list). */
+  after?: string;
   from?: Date;
   to?: Date;
 }
 
-export interface ChildKey extends ChildWindow {
-  parentId: string;
-}
+const windowKey = ({ first, after, from, to }: ChildKey): string => JSON.stringify([first, after ?? null, from?.toISOString() ?? null, to?.toISOString() ?? null]);
+const childCacheKey = (key: ChildKey): string => `${key.parentId}|${windowKey(key)}`;
+const countCacheKey = (key: ChildKey): string => `${key.parentId}|${windowKey({ ...key, first: 0, after: undefined })}`;
 
-function windowKey({ first, after, from, to }: ChildWindow): string {
-  return JSON.stringify([first, after ?? null, from?.toISOString() ?? null, to?.toISOString() ?? null]);
-}
-
-function groupByWindow<K extends ChildWindow & { parentId: string }>(keys: readonly K[]): Map<string, K[]> {
-  const groups = new Map<string, K[]>();
-  for (const key of keys) {
-    const id = windowKey(key);
-    const group = groups.get(id);
-    if (group) group.push(key);
-    else groups.set(id, [key]);
-  }
-  return groups;
-}
-
-export interface ChildListSpec {
-  parentColumn: string;
-  sort: SortKey;
-  /** Extra conditions derived from the window (e.g. a time range on the sort column). */
-  filterFor?: (window: ChildWindow) => Filter | undefined;
-}
-
-/** First page (first + 1 rows, for look-ahead) of a child list per parent: one statement per window. */
-export function childPageLoader<T extends ObjectLiteral>(
+/**
+ * Plans every key (the engine may load the parents' consents: one batch for all of them), then
+ * runs one statement per group of keys whose plans are equal.
+ */
+async function byPlan<R>(
   scope: TenantScope,
-  entity: EntitySchema<T>,
-  spec: ChildListSpec,
-): DataLoader<ChildKey, T[], string> {
+  spec: ListSpec,
+  keys: readonly ChildKey[],
+  run: (plan: ListPlan, parentIds: string[]) => Promise<Map<string, R>>,
+  empty: R,
+): Promise<(R | Error)[]> {
+  const plans = await Promise.all(keys.map((key) => planList(scope, spec, key, key.parentId).catch((error: Error) => error)));
+  const groups = new Map<string, { plan: ListPlan; indices: number[] }>();
+  plans.forEach((plan, i) => {
+    if (plan instanceof Error) return;
+    const id = `${windowKey(keys[i]!)}|${plan.signature}`;
+    const group = groups.get(id);
+    if (group) group.indices.push(i);
+    else groups.set(id, { plan, indices: [i] });
+  });
+  const results: (R | Error)[] = plans.map((plan) => (plan instanceof Error ? plan : empty));
+  for (const { plan, indices } of groups.values()) {
+    const found = await run(plan, indices.map((i) => keys[i]!.parentId));
+    for (const i of indices) results[i] = found.get(keys[i]!.parentId) ?? empty;
+  }
+  return results;
+}
+
+/** First page (first + 1 rows, for look-ahead) of a child list per parent. */
+export function childPageLoader<T extends ObjectLiteral>(scope: TenantScope, spec: ListSpec<T>): DataLoader<ChildKey, T[], string> {
+  const parentColumn = spec.parent!.column;
   return new DataLoader(
-    async (keys) => {
-      const results = new Map<string, T[]>();
-      for (const group of groupByWindow(keys).values()) {
-        const window = group[0]!;
-        const pages = await scope.pagesByParent(
-          entity,
-          spec.parentColumn,
-          group.map((key) => key.parentId),
-          { first: window.first, after: window.after, sort: spec.sort, filter: spec.filterFor?.(window) },
-        );
-        for (const key of group) results.set(childCacheKey(key), pages.get(key.parentId) ?? []);
-      }
-      return keys.map((key) => results.get(childCacheKey(key)) ?? []);
-    },
+    (keys) => byPlan<T[]>(scope, spec as ListSpec, keys, (plan, parents) => scope.pagesByParent(spec.entity, parentColumn, parents, plan.query), []),
     { cacheKeyFn: childCacheKey },
   );
 }
 
-/** Total rows of a child list per parent (the window's range applies, not its page). */
-export function childCountLoader<T extends ObjectLiteral>(
-  scope: TenantScope,
-  entity: EntitySchema<T>,
-  spec: ChildListSpec,
-): DataLoader<ChildKey, number, string> {
+/** Rows of a child list per parent that the caller can page through (the window's range applies, not its page). */
+export function childCountLoader<T extends ObjectLiteral>(scope: TenantScope, spec: ListSpec<T>): DataLoader<ChildKey, number, string> {
+  const parentColumn = spec.parent!.column;
   return new DataLoader(
-    async (keys) => {
-      const results = new Map<string, number>();
-      for (const group of groupByWindow(keys.map((key) => ({ ...key, first: 0, after: undefined }))).values()) {
-        const counts = await scope.countByParent(
-          entity,
-          spec.parentColumn,
-          group.map((key) => key.parentId),
-          spec.filterFor?.(group[0]!),
-        );
-        for (const key of group) results.set(countCacheKey(key), counts.get(key.parentId) ?? 0);
-      }
-      return keys.map((key) => results.get(countCacheKey(key)) ?? 0);
-    },
+    (keys) =>
+      byPlan<number>(
+        scope,
+        spec as ListSpec,
+        keys.map((key) => ({ ...key, first: 0, after: undefined })),
+        (plan, parents) => scope.countByParent(spec.entity, parentColumn, parents, plan.countFilter),
+        0,
+      ),
     { cacheKeyFn: countCacheKey },
   );
 }
 
-function childCacheKey(key: ChildKey): string {
-  return `${key.parentId}|${windowKey(key)}`;
-}
-
-function countCacheKey(key: ChildKey): string {
-  return `${key.parentId}|${windowKey({ first: 0, from: key.from, to: key.to })}`;
-}
-
-/** Restricts a list to [from, to) on a date column. */
-export function timeRange(column: string, from?: Date, to?: Date): Filter | undefined {
-  if (!from && !to) return undefined;
-  return (qb, alias) => {
-    if (from) qb.andWhere(`${alias}.${column} >= :rangeFrom`, { rangeFrom: from });
-    if (to) qb.andWhere(`${alias}.${column} < :rangeTo`, { rangeTo: to });
-  };
-}
-
 /** A child connection from the per-request loaders; the count is only run if asked for. */
-export async function loadChildConnection<T>(
+export async function loadChildConnection<T extends { id: string }>(
+  scope: TenantScope,
+  spec: ListSpec<T>,
   pages: DataLoader<ChildKey, T[], string>,
   counts: DataLoader<ChildKey, number, string>,
   key: ChildKey,
-  keyOf: (row: T) => CursorKey,
 ): Promise<Connection<T>> {
   const rows = await pages.load(key);
-  return toConnection(rows, key.first, keyOf, () => counts.load(key));
+  const listKey = listKeyOf(spec as ListSpec, key.parentId);
+  return toConnection(rows, key.first, (row) => scope.cursors.seal(listKey, row.id), () => counts.load(key));
+}
+
+/** A tenant-wide list (a root field), planned like every other list. */
+export async function loadRootConnection<T extends { id: string }>(
+  scope: TenantScope,
+  spec: ListSpec<T>,
+  window: { first: number; after?: string; filter?: ListPlan['query']['filter'] },
+): Promise<Connection<T>> {
+  const plan = await planList(scope, spec as ListSpec, window);
+  const rows = await scope.page(spec.entity, plan.query);
+  return toConnection(rows, window.first, (row) => scope.cursors.seal(plan.listKey, row.id), () => scope.count(spec.entity, plan.countFilter));
 }

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { badUserInput } from '../../platform/errors';
 import { MAX_PAGE_SIZE } from '../../schema';
 
@@ -23,40 +22,24 @@ export function parseFirst(first: unknown, argument = 'first'): number {
   return first;
 }
 
-/** A cursor holds the sort key of the last row seen: [sort value, id]. Opaque to clients. */
-export type CursorKey = [string | number, string];
-const cursorShape = z.tuple([z.union([z.string().max(200), z.number()]), z.string().max(64)]);
-
-export function encodeCursor(key: CursorKey): string {
-  return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
-}
-
-export function parseCursor(cursor: unknown, argument = 'after'): CursorKey | undefined {
+/** Cursors are opaque sealed strings (privacy/enforcement/cursors.ts); here only their outer shape is checked. */
+function parseCursor(cursor: unknown, argument = 'after'): string | undefined {
   if (cursor === undefined || cursor === null) return undefined;
-  if (typeof cursor !== 'string' || cursor.length > 400 || !/^[A-Za-z0-9_-]+$/.test(cursor)) {
+  if (typeof cursor !== 'string' || cursor.length === 0 || cursor.length > 400 || !/^[A-Za-z0-9_-]+$/.test(cursor)) {
     throw badUserInput(`Argument "${argument}" is not a valid cursor`, argument);
   }
-  try {
-    return cursorShape.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
-  } catch {
-    throw badUserInput(`Argument "${argument}" is not a valid cursor`, argument);
-  }
+  return cursor;
 }
 
 /**
  * Builds a connection from a page fetched with one row of look-ahead (`first + 1` rows), which
  * tells whether a next page exists without a second statement.
  */
-export function toConnection<T>(
-  rows: T[],
-  first: number,
-  keyOf: (row: T) => CursorKey,
-  totalCount: () => Promise<number>,
-): Connection<T> {
+export function toConnection<T>(rows: T[], first: number, cursorOf: (row: T) => string, totalCount: () => Promise<number>): Connection<T> {
   const hasNextPage = rows.length > first;
   const nodes = hasNextPage ? rows.slice(0, first) : rows;
   const last = nodes[nodes.length - 1];
-  return { nodes, pageInfo: { hasNextPage, endCursor: last ? encodeCursor(keyOf(last)) : null }, totalCount };
+  return { nodes, pageInfo: { hasNextPage, endCursor: last ? cursorOf(last) : null }, totalCount };
 }
 
 export interface WindowArgs {
@@ -67,7 +50,7 @@ export interface WindowArgs {
 }
 
 /** Validates the paging and time-range arguments of a list field. */
-export function parseWindow(args: WindowArgs): { first: number; after?: CursorKey; from?: Date; to?: Date } {
+export function parseWindow(args: WindowArgs): { first: number; after?: string; from?: Date; to?: Date } {
   const first = parseFirst(args.first);
   const after = parseCursor(args.after);
   const from = args.from instanceof Date ? args.from : undefined;

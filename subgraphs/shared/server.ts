@@ -8,7 +8,8 @@ import express from 'express';
 import type { DataSource } from 'typeorm';
 import { ErrorCode, forbidden, unauthenticated } from '../../platform/errors';
 import type { Caller } from '../../privacy/caller';
-import { readClassification } from '../../privacy/classification';
+import { lintClassification, readClassification } from '../../privacy/classification';
+import { CursorSealer } from '../../privacy/enforcement/cursors';
 import { PrivacyRequest } from '../../privacy/enforcement/request';
 import { protectSchema, type PrivacyEngine } from '../../privacy/enforcement/shield';
 import { tenantPseudonymKey } from '../../privacy/masks';
@@ -126,12 +127,17 @@ export async function startSubgraph<L>(module: SubgraphModule<L>, options: Subgr
     consents: new ConsentStore(options.privacyStore),
     audit: new AuditLog(options.privacyStore),
   };
+  // Fail closed: a subgraph whose SDL leaves a field unclassified does not start.
+  const problems = lintClassification(module.name, module.typeDefs);
+  if (problems.length > 0) throw new Error(`Privacy classification failed:\n${problems.map((p) => `- ${p}`).join('\n')}`);
   const subgraphSchema = buildSubgraphSchema({ typeDefs: module.typeDefs, resolvers: module.resolvers as GraphQLResolverMap<unknown> });
+  const protection = options.privacyEnforcement ? protectSchema(subgraphSchema, readClassification(module.typeDefs), options.privacyEngine) : undefined;
+  const cursorSealer = new CursorSealer(options.internalSecret);
   const recordings = { baseUrl: options.recordingsBaseUrl, secret: createHmac('sha256', options.internalSecret).update('recording-links').digest('base64url') };
   const tenantKeys = new Map<string, Uint8Array>();
   const tenantKey = (tenantId: string) => tenantKeys.get(tenantId) ?? tenantKeys.set(tenantId, tenantPseudonymKey(options.pseudonymSecret, tenantId)).get(tenantId)!;
   const apollo = new ApolloServer<SubgraphContext<L>>({
-    schema: options.privacyEnforcement ? protectSchema(subgraphSchema, readClassification(module.typeDefs), options.privacyEngine) : subgraphSchema,
+    schema: protection?.schema ?? subgraphSchema,
     introspection: options.introspection,
     includeStacktraceInErrorResponses: false,
     formatError: formatSubgraphError,
@@ -168,15 +174,18 @@ export async function startSubgraph<L>(module: SubgraphModule<L>, options: Subgr
         }
         const installation = caller.role === 'PARTNER' ? await partnerInstallation(privacy, caller) : undefined;
         const partnerScopes = installation ? splitScopes(installation.scopes) : [];
-        const scope = new TenantScope(options.dataSource, caller.tenantId);
+        const cursors = cursorSealer.forCaller(caller);
         const privacyRequest = new PrivacyRequest({
           caller,
           partnerScopes,
           partnerInstaller: installation?.installedBy,
           consents: privacy.consents,
           subjects: module.subjects,
+          fields: protection?.fields ?? new Map(),
           tenantKey: tenantKey(caller.tenantId),
+          cursors,
         });
+        const scope = new TenantScope(options.dataSource, caller.tenantId, cursors, protection ? privacyRequest : undefined);
         return { caller, scope, loaders: module.createLoaders(scope), privacy, privacyRequest, recordings };
       },
     }),

@@ -2,7 +2,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { DocumentNode } from 'graphql';
 import type { SubgraphContext } from './context';
 import type { DataSourceSpec } from '../../platform/database';
-import type { SubjectMappers } from '../../privacy/enforcement/subject';
+import type { SubjectSpecs } from '../../privacy/enforcement/subject';
 import type { TenantScope } from './tenant-scope';
 
 /**
@@ -15,8 +15,8 @@ export interface SubgraphModule<Loaders = unknown> {
   resolvers: GraphQLResolverMap<SubgraphContext<Loaders>>;
   database: DataSourceSpec;
   createLoaders(scope: TenantScope): Loaders;
-  /** How a row of each type with personal fields maps to the person it is about. */
-  subjects: SubjectMappers;
+  /** Whose data the rows of each type with personal fields are (the engine derives row subjects and SQL conditions from it). */
+  subjects: SubjectSpecs;
 }
 
 export const SUBGRAPH_NAMES = ['accounts', 'contacts', 'calls', 'location'] as const;

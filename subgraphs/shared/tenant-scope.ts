@@ -1,33 +1,42 @@
 import type { DataSource, EntityMetadata, EntitySchema, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
-import type { CursorKey } from './pagination';
-
-export interface SortKey {
-  /** Property to order by; `id` is always the tie-breaker, in the same direction. */
-  column: string;
-  direction: 'ASC' | 'DESC';
-  /** How the cursor's sort value is compared with the column. */
-  kind: 'string' | 'date';
-}
+import type { RequestCursors } from '../../privacy/enforcement/cursors';
+import type { PrivacyRequest } from '../../privacy/enforcement/request';
+import type { SqlDialect } from '../../privacy/enforcement/row-sql';
 
 export type Filter = (qb: SelectQueryBuilder<ObjectLiteral>, alias: string) => void;
 
+/** One expression a list is ordered by (the row id always follows as the tie-breaker). */
+export interface OrderTerm {
+  sql(alias: string): string;
+  params?: Record<string, unknown>;
+}
+
 export interface PageQuery {
   first: number;
-  after?: CursorKey;
-  sort: SortKey;
+  /** The id of the last row of the previous page (from an opened cursor). */
+  afterId?: string;
+  order: readonly OrderTerm[];
+  direction: 'ASC' | 'DESC';
   filter?: Filter;
 }
 
 /**
  * The one door to the data of a request: every query starts from `select()`, which is already
  * restricted to the caller's tenant. Resolvers and loaders never write a tenant condition
- * themselves, so no code path can forget it.
+ * themselves, so no code path can forget it. It also carries the request's privacy engine (absent
+ * only when enforcement is off to measure its cost) and cursor sealer, which every list uses.
  */
 export class TenantScope {
+  readonly dialect: SqlDialect;
+
   constructor(
     readonly dataSource: DataSource,
     readonly tenantId: string,
-  ) {}
+    readonly cursors: RequestCursors,
+    readonly privacy?: PrivacyRequest,
+  ) {
+    this.dialect = dataSource.options.type === 'better-sqlite3' ? 'sqlite' : 'mysql';
+  }
 
   select<T extends ObjectLiteral>(entity: EntitySchema<T>, alias: string): SelectQueryBuilder<T> {
     const tenantColumn = tenantColumnOf(this.dataSource.getMetadata(entity));
@@ -42,16 +51,13 @@ export class TenantScope {
     return this.select(entity, 'e').andWhere(`e.${column} IN (:...values)`, { values: [...new Set(values)] }).getMany();
   }
 
-  /** One page of a tenant-wide list, ordered by `sort` then id, with one row of look-ahead. */
+  /** One page of a tenant-wide list, in the query's order then id, with one row of look-ahead. */
   async page<T extends ObjectLiteral>(entity: EntitySchema<T>, query: PageQuery): Promise<T[]> {
-    const qb = this.select(entity, 'e');
-    query.filter?.(qb as unknown as SelectQueryBuilder<ObjectLiteral>, 'e');
-    applyKeyset(qb as unknown as SelectQueryBuilder<ObjectLiteral>, 'e', query.sort, query.after);
-    return qb
-      .orderBy(`e.${query.sort.column}`, query.sort.direction)
-      .addOrderBy('e.id', query.sort.direction)
-      .take(query.first + 1)
-      .getMany();
+    const qb = this.select(entity, 'e') as unknown as SelectQueryBuilder<ObjectLiteral>;
+    query.filter?.(qb, 'e');
+    this.applyKeyset(qb, entity, 'e', query);
+    this.applyOrder(qb, 'e', query);
+    return (qb.take(query.first + 1) as unknown as SelectQueryBuilder<T>).getMany();
   }
 
   /**
@@ -67,20 +73,20 @@ export class TenantScope {
   ): Promise<Map<string, T[]>> {
     const grouped = new Map<string, T[]>();
     if (parentIds.length === 0) return grouped;
-    const { column, direction } = query.sort;
+    const orderSql = (alias: string) => [...query.order.map((term) => `${term.sql(alias)} ${query.direction}`), `${alias}.id ${query.direction}`].join(', ');
     const ranked = this.select(entity, 'r')
       .select('r.id', 'id')
-      .addSelect(`ROW_NUMBER() OVER (PARTITION BY r.${parentColumn} ORDER BY r.${column} ${direction}, r.id ${direction})`, 'rn')
-      .andWhere(`r.${parentColumn} IN (:...parentIds)`, { parentIds: [...new Set(parentIds)] });
-    query.filter?.(ranked as unknown as SelectQueryBuilder<ObjectLiteral>, 'r');
-    applyKeyset(ranked as unknown as SelectQueryBuilder<ObjectLiteral>, 'r', query.sort, query.after);
+      .addSelect(`ROW_NUMBER() OVER (PARTITION BY r.${parentColumn} ORDER BY ${orderSql('r')})`, 'rn')
+      .andWhere(`r.${parentColumn} IN (:...parentIds)`, { parentIds: [...new Set(parentIds)] }) as unknown as SelectQueryBuilder<ObjectLiteral>;
+    query.filter?.(ranked, 'r');
+    this.applyKeyset(ranked, entity, 'r', query);
+    for (const term of query.order) if (term.params) ranked.setParameters(term.params);
 
-    const rows = await this.select(entity, 'e')
+    const outer = this.select(entity, 'e')
       .andWhere(`e.id IN (SELECT ranked.id FROM (${ranked.getQuery()}) ranked WHERE ranked.rn <= :pageLimit)`)
-      .setParameters({ ...ranked.getParameters(), pageLimit: query.first + 1 })
-      .orderBy(`e.${column}`, direction)
-      .addOrderBy('e.id', direction)
-      .getMany();
+      .setParameters({ ...ranked.getParameters(), pageLimit: query.first + 1 }) as unknown as SelectQueryBuilder<ObjectLiteral>;
+    this.applyOrder(outer, 'e', query);
+    const rows = (await outer.getMany()) as T[];
     for (const row of rows) {
       const parent = String(row[parentColumn]);
       const list = grouped.get(parent);
@@ -116,6 +122,37 @@ export class TenantScope {
     filter?.(qb as unknown as SelectQueryBuilder<ObjectLiteral>, 'e');
     return qb.getCount();
   }
+
+  private applyOrder(qb: SelectQueryBuilder<ObjectLiteral>, alias: string, query: PageQuery): void {
+    qb.orderBy();
+    for (const term of query.order) {
+      qb.addOrderBy(term.sql(alias), query.direction);
+      if (term.params) qb.setParameters(term.params);
+    }
+    qb.addOrderBy(`${alias}.id`, query.direction);
+  }
+
+  /**
+   * Keyset pagination: rows strictly after the cursor's row in the list's order. The cursor holds
+   * only that row's id; its sort key is read in the same statement with the same expressions, so
+   * the cursor itself never carries a value.
+   */
+  private applyKeyset(qb: SelectQueryBuilder<ObjectLiteral>, entity: EntitySchema<ObjectLiteral>, alias: string, query: PageQuery): void {
+    if (query.afterId === undefined) return;
+    const metadata = this.dataSource.getMetadata(entity);
+    const table = this.dataSource.driver.escape(metadata.tableName);
+    const tenantColumn = tenantColumnOf(metadata);
+    const op = query.direction === 'ASC' ? '>' : '<';
+    const ofCursorRow = (term: OrderTerm) => `(SELECT ${term.sql('cursor_row')} FROM ${table} cursor_row WHERE cursor_row.${tenantColumn} = :scopeTenantId AND cursor_row.id = :cursorId)`;
+    let condition = `${alias}.id ${op} :cursorId`;
+    for (const term of [...query.order].reverse()) {
+      const here = term.sql(alias);
+      const there = ofCursorRow(term);
+      condition = `(${here} ${op} ${there} OR (${here} = ${there} AND ${condition}))`;
+      if (term.params) qb.setParameters(term.params);
+    }
+    qb.andWhere(condition, { cursorId: query.afterId });
+  }
 }
 
 /** Every entity carries `tenantId`; the tenant itself is owned by the tenant whose id it is. */
@@ -123,16 +160,4 @@ function tenantColumnOf(metadata: EntityMetadata): string {
   if (metadata.findColumnWithPropertyName('tenantId')) return 'tenantId';
   if (metadata.name === 'Tenant') return 'id';
   throw new Error(`${metadata.name} has no tenantId column and cannot be scoped`);
-}
-
-/** Keyset pagination: rows strictly after the cursor's (sort value, id) in the sort direction. */
-function applyKeyset(qb: SelectQueryBuilder<ObjectLiteral>, alias: string, sort: SortKey, after?: CursorKey): void {
-  if (!after) return;
-  const [value, id] = after;
-  const op = sort.direction === 'ASC' ? '>' : '<';
-  const sortValue = sort.kind === 'date' ? new Date(String(value)) : value;
-  qb.andWhere(
-    `(${alias}.${sort.column} ${op} :cursorValue OR (${alias}.${sort.column} = :cursorValue AND ${alias}.id ${op} :cursorId))`,
-    { cursorValue: sortValue, cursorId: id },
-  );
 }

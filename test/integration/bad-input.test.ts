@@ -1,4 +1,3 @@
-import { encodeCursor } from '../../subgraphs/shared/pagination';
 import { startTestStack, type TestStack } from '../helpers/stack';
 
 let t: TestStack;
@@ -54,13 +53,31 @@ describe('bad input', () => {
     expectCode(res, 'BAD_USER_INPUT');
   });
 
-  it('accepts a well-formed cursor that points past the end: an empty page', async () => {
-    const res = await t.query('query($after: String) { users(first: 5, after: $after) { nodes { id } pageInfo { hasNextPage endCursor } } }', {
-      token,
-      variables: { after: encodeCursor(['\uffff', 'ffffffff-ffff-4fff-bfff-ffffffffffff']) },
-    });
-    expect(res.body.errors).toBeUndefined();
-    expect(res.body.data.users).toEqual({ nodes: [], pageInfo: { hasNextPage: false, endCursor: null } });
+  it('pages to the end with opaque cursors, and refuses one that was altered, cut or made for another list or caller', async () => {
+    const page = (after?: string, by = token) =>
+      t.query('query($after: String) { users(first: 4, after: $after) { nodes { id } pageInfo { hasNextPage endCursor } totalCount } }', { token: by, variables: { after } });
+    const seen: string[] = [];
+    let after: string | undefined;
+    let total = 0;
+    for (let i = 0; i < 20; i += 1) {
+      const res = await page(after);
+      expect(res.body.errors).toBeUndefined();
+      seen.push(...res.body.data.users.nodes.map((n: { id: string }) => n.id));
+      total = res.body.data.users.totalCount;
+      if (!res.body.data.users.pageInfo.hasNextPage) break;
+      after = res.body.data.users.pageInfo.endCursor;
+    }
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen).toHaveLength(total);
+
+    const cursor = (await page()).body.data.users.pageInfo.endCursor as string;
+    const flipped = `${cursor.slice(0, 10)}${cursor[10] === 'A' ? 'B' : 'A'}${cursor.slice(11)}`;
+    for (const bad of [flipped, cursor.slice(0, cursor.length - 4)]) expectCode(await page(bad), 'BAD_USER_INPUT');
+    // Bound to its list: a users cursor does not page contacts.
+    const contacts = await t.query('query($after: String) { contacts(first: 2, after: $after) { nodes { id } } }', { token, variables: { after: cursor } });
+    expectCode(contacts, 'BAD_USER_INPUT');
+    // Bound to its caller: another user of the same tenant cannot use it.
+    expectCode(await page(cursor, await t.tokenFor('MEMBER')), 'BAD_USER_INPUT');
   });
 
   it('refuses a phone that is not E.164, without echoing it', async () => {

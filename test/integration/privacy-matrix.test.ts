@@ -29,6 +29,8 @@ const PATHS: Path[] = ['root', 'nested', 'entities'];
 interface Observed {
   value: unknown;
   notice?: { effect: string; reason: string };
+  /** The row was not listed at all (a list through a link the caller is not shown). */
+  unlisted?: boolean;
 }
 
 interface CallerSpec {
@@ -50,6 +52,13 @@ async function tokenOf(spec: CallerSpec): Promise<string> {
   });
 }
 
+/** A row a list did not include: what was asked of it cannot be picked. */
+class Unlisted extends Error {}
+const listed = <T,>(row: T | null | undefined): T => {
+  if (row === null || row === undefined) throw new Unlisted();
+  return row;
+};
+
 /** The query that reaches `field` of the row `id` of `kind` by each access path. */
 function queryFor(kind: Kind, id: string, field: string, path: Path): { query: string; pick: (data: any) => unknown; at: (string | number)[] | ((p: (string | number)[], data: any) => boolean) } {
   const contactOf = (cid: string) => t.demo.contacts.find((c) => c.id === cid)!;
@@ -70,15 +79,15 @@ function queryFor(kind: Kind, id: string, field: string, path: Path): { query: s
       if (path === 'root') return { query: `{ callLog(id: "${id}") { ${field} } }`, pick: (d) => d.callLog[field], at: ['callLog', field] };
       const call = t.demo.callLogs.find((c) => c.id === id)!;
       return {
-        query: `{ contact(id: "${call.contactId}") { calls(first: 100) { nodes { id ${field} } } } }`,
-        pick: (d) => d.contact.calls.nodes.find((n: { id: string }) => n.id === id)[field],
-        at: (p, d) => p.join('.') === ['contact', 'calls', 'nodes', d.contact.calls.nodes.findIndex((n: { id: string }) => n.id === id), field].join('.'),
+        query: `{ user(id: "${call.userId}") { calls(first: 100) { nodes { id ${field} } } } }`,
+        pick: (d) => listed(d.user.calls.nodes.find((n: { id: string }) => n.id === id))[field],
+        at: (p, d) => p.join('.') === ['user', 'calls', 'nodes', d.user.calls.nodes.findIndex((n: { id: string }) => n.id === id), field].join('.'),
       };
     }
     case 'LocationPing': {
-      if (path === 'root') return { query: `{ user(id: "${id}") { lastLocation { ${field} } } }`, pick: (d) => d.user.lastLocation[field], at: ['user', 'lastLocation', field] };
+      if (path === 'root') return { query: `{ user(id: "${id}") { lastLocation { ${field} } } }`, pick: (d) => listed(d.user.lastLocation)[field], at: ['user', 'lastLocation', field] };
       const owned = t.demo.contacts.find((c) => c.ownerId === id)!;
-      return { query: `{ contact(id: "${owned.id}") { owner { lastLocation { ${field} } } } }`, pick: (d) => d.contact.owner.lastLocation[field], at: ['contact', 'owner', 'lastLocation', field] };
+      return { query: `{ contact(id: "${owned.id}") { owner { lastLocation { ${field} } } } }`, pick: (d) => listed(d.contact.owner.lastLocation)[field], at: ['contact', 'owner', 'lastLocation', field] };
     }
   }
 }
@@ -113,19 +122,30 @@ async function observe(caller: CallerSpec, kind: Kind, id: string, field: string
     expect(res.body.errors).toBeUndefined();
     const wire = (res.body.extensions?.privacy ?? { rows: [], groups: [] }) as NoticeWire;
     const notice = [...wireNotices(wire)].map((n) => ({ ...n, path: pathSegments(n.path) })).find((n) => n.path[n.path.length - 1] === field);
-    return { value: route.pick(res.body.data!._entities[0], field), notice };
+    try {
+      return { value: route.pick(res.body.data!._entities[0], field), notice };
+    } catch (error) {
+      if (error instanceof Unlisted || (kind === 'LocationPing' && res.body.data!._entities[0].lastLocation === null)) return { value: null, unlisted: true };
+      throw error;
+    }
   }
   const { query, pick, at } = queryFor(kind, id, field, path);
   const res = await t.query(query, { token: await tokenOf(caller), headers: caller.purpose ? { 'x-purpose': caller.purpose } : {} });
   expect(res.body.errors).toBeUndefined();
   const notices = hiddenValues(res.body.extensions?.privacy as PrivacyExtension | undefined);
   const matches = typeof at === 'function' ? (p: (string | number)[]) => at(p, res.body.data) : (p: (string | number)[]) => p.join('.') === at.join('.');
-  return { value: pick(res.body.data), notice: notices.find((n) => matches(n.path)) };
+  try {
+    return { value: pick(res.body.data), notice: notices.find((n) => matches(n.path)) };
+  } catch (error) {
+    if (error instanceof Unlisted || error instanceof TypeError) return { value: null, unlisted: true };
+    throw error;
+  }
 }
 
 function expectEffect(observed: Observed, raw: unknown, effect: Effect, label: string): void {
   const rawValue = raw instanceof Date ? raw.toISOString() : raw;
-  const got = { label, effect: observed.notice?.effect ?? 'FULL' };
+  // A list through a link the caller is not shown leaves the row out: it shows nothing of it, as WITHHOLD does.
+  const got = { label, effect: observed.unlisted ? 'WITHHOLD' : (observed.notice?.effect ?? 'FULL') };
   expect(got).toEqual({ label, effect });
   switch (effect) {
     case 'FULL':
@@ -151,8 +171,11 @@ function cast() {
   const ownContact = t.demo.contacts.find((c) => c.ownerId === rep!.id && c.phone)!;
   const marketingContact = t.demo.contacts.find((c) => c.teamId === rep!.teamId && c.email && live(c.id, 'MARKETING'))!;
   const noMarketingContact = t.demo.contacts.find((c) => c.teamId === rep!.teamId && c.email && !live(c.id, 'MARKETING'))!;
+  // The newest such call, so the first page of the user's calls holds it.
+  const newest = (calls: typeof t.demo.callLogs) => [...calls].sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime())[0]!;
   const callOf = (userId: string, extra: (c: (typeof t.demo.callLogs)[number]) => boolean = () => true) =>
-    t.demo.callLogs.find((c) => c.userId === userId && c.contactId && c.notes && extra(c))!;
+    newest(t.demo.callLogs.filter((c) => c.userId === userId && c.contactId && c.notes && extra(c)));
+  const unknownNumberCallOf = (userId: string) => newest(t.demo.callLogs.filter((c) => c.userId === userId && !c.contactId));
   const recordedWithConsent = t.demo.callLogs.find((c) => c.tenantId === tenant().id && c.recordingUrl && c.contactId && live(c.contactId, 'CALL_RECORDING'))!;
   const recordedWithoutConsent = t.demo.callLogs.find((c) => c.tenantId === tenant().id && c.recordingUrl && c.contactId && !live(c.contactId, 'CALL_RECORDING'))!;
   const owners = new Set(t.demo.contacts.map((c) => c.ownerId));
@@ -160,7 +183,7 @@ function cast() {
   const tracked = users().find((u) => someoneElse(u) && live(u.id, 'LOCATION_TRACKING'))!;
   const untracked = users().find((u) => someoneElse(u) && !live(u.id, 'LOCATION_TRACKING'))!;
   const installer = t.demo.partnerInstallations.find((i) => i.tenantId === tenant().id && i.clientId === 'marketplace-dialer')!.installedBy;
-  return { admin: admin!, rep: rep!, colleague, teamContact, otherContact, sharingContact, ownContact, marketingContact, noMarketingContact, callOf, recordedWithConsent, recordedWithoutConsent, tracked, untracked, installer };
+  return { admin: admin!, rep: rep!, colleague, teamContact, otherContact, sharingContact, ownContact, marketingContact, noMarketingContact, callOf, unknownNumberCallOf, recordedWithConsent, recordedWithoutConsent, tracked, untracked, installer };
 }
 
 const pingOf = (userId: string) => t.demo.locationPings.filter((p) => p.userId === userId).sort((a, b) => b.recordedAt.getTime() - a.recordedAt.getTime())[0]!;
@@ -181,7 +204,10 @@ const CELLS: Cell[] = [
   ['MEMBER · colleague · SERVICE', (c) => ({ caller: { role: 'MEMBER', userId: c.rep.id }, kind: 'User', id: c.colleague.id, raw: c.colleague }), 'phone', 'MASK'],
   ['MEMBER · self · SERVICE', (c) => ({ caller: { role: 'MEMBER', userId: c.rep.id }, kind: 'User', id: c.rep.id, raw: c.rep }), 'phone', 'FULL'],
   // MEMBER: call logs and locations are for self consumption only.
-  ['MEMBER · own call · SERVICE', (c) => ({ caller: { role: 'MEMBER', userId: c.rep.id }, kind: 'CallLog', id: c.callOf(c.rep.id).id, raw: c.callOf(c.rep.id) }), 'counterpartyNumber', 'FULL'],
+  ['MEMBER · own call · SERVICE · unknown number', (c) => ({ caller: { role: 'MEMBER', userId: c.rep.id }, kind: 'CallLog', id: c.unknownNumberCallOf(c.rep.id).id, raw: c.unknownNumberCallOf(c.rep.id) }), 'counterpartyNumber', 'FULL'],
+  // One datum, one field: a contact's number is read as contact.phone, never as the call's number.
+  ['MEMBER · own call · SERVICE · contact number', (c) => ({ caller: { role: 'MEMBER', userId: c.rep.id }, kind: 'CallLog', id: c.callOf(c.rep.id).id, raw: c.callOf(c.rep.id) }), 'counterpartyNumber', 'WITHHOLD'],
+  ['MEMBER · own call · SERVICE', (c) => ({ caller: { role: 'MEMBER', userId: c.rep.id }, kind: 'CallLog', id: c.callOf(c.rep.id).id, raw: c.callOf(c.rep.id) }), 'startedAt', 'FULL'],
   ['MEMBER · own call · SERVICE', (c) => ({ caller: { role: 'MEMBER', userId: c.rep.id }, kind: 'CallLog', id: c.callOf(c.rep.id).id, raw: c.callOf(c.rep.id) }), 'notes', 'FULL'],
   ['MEMBER · colleague call · SERVICE', (c) => ({ caller: { role: 'MEMBER', userId: c.rep.id }, kind: 'CallLog', id: c.callOf(c.colleague.id).id, raw: c.callOf(c.colleague.id) }), 'counterpartyNumber', 'WITHHOLD'],
   ['MEMBER · colleague call · SERVICE', (c) => ({ caller: { role: 'MEMBER', userId: c.rep.id }, kind: 'CallLog', id: c.callOf(c.colleague.id).id, raw: c.callOf(c.colleague.id) }), 'startedAt', 'WITHHOLD'],
@@ -191,7 +217,8 @@ const CELLS: Cell[] = [
   ['ADMIN · other team contact · SERVICE', (c) => ({ caller: { role: 'ADMIN', userId: c.admin.id }, kind: 'Contact', id: c.otherContact.id, raw: c.otherContact }), 'phone', 'FULL'],
   ['ADMIN · colleague · SERVICE', (c) => ({ caller: { role: 'ADMIN', userId: c.admin.id }, kind: 'User', id: c.colleague.id, raw: c.colleague }), 'phone', 'FULL'],
   ['ADMIN · colleague call · SERVICE', (c) => ({ caller: { role: 'ADMIN', userId: c.admin.id }, kind: 'CallLog', id: c.callOf(c.colleague.id).id, raw: c.callOf(c.colleague.id) }), 'startedAt', 'FULL'],
-  ['ADMIN · colleague call · SERVICE', (c) => ({ caller: { role: 'ADMIN', userId: c.admin.id }, kind: 'CallLog', id: c.callOf(c.colleague.id).id, raw: c.callOf(c.colleague.id) }), 'counterpartyNumber', 'MASK'],
+  ['ADMIN · colleague call · SERVICE · unknown number', (c) => ({ caller: { role: 'ADMIN', userId: c.admin.id }, kind: 'CallLog', id: c.unknownNumberCallOf(c.colleague.id).id, raw: c.unknownNumberCallOf(c.colleague.id) }), 'counterpartyNumber', 'MASK'],
+  ['ADMIN · colleague call · SERVICE · contact number', (c) => ({ caller: { role: 'ADMIN', userId: c.admin.id }, kind: 'CallLog', id: c.callOf(c.colleague.id).id, raw: c.callOf(c.colleague.id) }), 'counterpartyNumber', 'WITHHOLD'],
   ['ADMIN · colleague call · SERVICE', (c) => ({ caller: { role: 'ADMIN', userId: c.admin.id }, kind: 'CallLog', id: c.callOf(c.colleague.id).id, raw: c.callOf(c.colleague.id) }), 'notes', 'WITHHOLD'],
   ['ADMIN · location · consent live', (c) => ({ caller: { role: 'ADMIN', userId: c.admin.id }, kind: 'LocationPing', id: c.tracked.id, raw: pingOf(c.tracked.id) }), 'latitude', 'GENERALIZE'],
   ['ADMIN · location · consent live', (c) => ({ caller: { role: 'ADMIN', userId: c.admin.id }, kind: 'LocationPing', id: c.tracked.id, raw: pingOf(c.tracked.id) }), 'recordedAt', 'GENERALIZE'],
@@ -213,7 +240,11 @@ const CELLS: Cell[] = [
   ['PARTNER · another user · PARTNER_SHARING', (c) => ({ caller: { role: 'PARTNER', userId: c.installer, partner: 'marketplace-dialer' }, kind: 'User', id: c.colleague.id, raw: c.colleague }), 'name', 'WITHHOLD'],
   ['PARTNER · contact · no sharing consent', (c) => ({ caller: { role: 'PARTNER', userId: c.installer, partner: 'marketplace-dialer' }, kind: 'Contact', id: c.otherContact.id, raw: c.otherContact }), 'name', 'PSEUDONYM'],
   ['PARTNER · contact · no sharing consent', (c) => ({ caller: { role: 'PARTNER', userId: c.installer, partner: 'marketplace-dialer' }, kind: 'Contact', id: c.otherContact.id, raw: c.otherContact }), 'phone', 'WITHHOLD'],
-  ['PARTNER · contact · sharing consent live', (c) => ({ caller: { role: 'PARTNER', userId: c.installer, partner: 'marketplace-dialer' }, kind: 'Contact', id: c.sharingContact.id, raw: c.sharingContact }), 'email', 'FULL'],
+  // With the contact's consent a partner gets the name, and still nothing else (data minimization).
+  ['PARTNER · contact · sharing consent live', (c) => ({ caller: { role: 'PARTNER', userId: c.installer, partner: 'marketplace-dialer' }, kind: 'Contact', id: c.sharingContact.id, raw: c.sharingContact }), 'name', 'FULL'],
+  ['PARTNER · contact · sharing consent live', (c) => ({ caller: { role: 'PARTNER', userId: c.installer, partner: 'marketplace-dialer' }, kind: 'Contact', id: c.sharingContact.id, raw: c.sharingContact }), 'email', 'WITHHOLD'],
+  // A consent-based purpose never shows more than the role's grant: a colleague's call stays withheld.
+  ['MEMBER · colleague call · ANALYTICS', (c) => ({ caller: { role: 'MEMBER', userId: c.rep.id, purpose: 'ANALYTICS' }, kind: 'CallLog', id: c.callOf(c.colleague.id).id, raw: c.callOf(c.colleague.id) }), 'durationSeconds', 'WITHHOLD'],
   ['PARTNER · call · PARTNER_SHARING', (c) => ({ caller: { role: 'PARTNER', userId: c.installer, partner: 'marketplace-dialer' }, kind: 'CallLog', id: c.callOf(c.colleague.id).id, raw: c.callOf(c.colleague.id) }), 'startedAt', 'WITHHOLD'],
   // DPO: in full for rights requests and legal purposes.
   ['DPO · contact · RIGHTS_REQUEST', (c) => ({ caller: { role: 'DPO', userId: c.admin.id }, kind: 'Contact', id: c.otherContact.id, raw: c.otherContact }), 'phone', 'FULL'],
@@ -252,8 +283,11 @@ describe('consent', () => {
   it('is in force on the very next request, in another subgraph', async () => {
     const { admin, untracked } = cast();
     const token = await tokenOf({ role: 'ADMIN', userId: admin.id });
-    const read = async () => (await observe({ role: 'ADMIN', userId: admin.id }, 'LocationPing', untracked.id, 'latitude', 'root')).notice?.effect ?? 'FULL';
-    expect(await read()).toBe('WITHHOLD');
+    const read = async () => {
+      const observed = await observe({ role: 'ADMIN', userId: admin.id }, 'LocationPing', untracked.id, 'latitude', 'root');
+      return observed.unlisted ? 'UNLISTED' : (observed.notice?.effect ?? 'FULL');
+    };
+    expect(await read()).toBe('UNLISTED');
 
     // The user grants it for themselves (recorded by the contacts subgraph, read by location).
     const self = await tokenOf({ role: 'MEMBER', userId: untracked.id });
@@ -263,7 +297,7 @@ describe('consent', () => {
 
     const withdraw = await t.query(`mutation { withdrawConsent(subject: { type: USER, id: "${untracked.id}" }, purpose: LOCATION_TRACKING) { status } }`, { token: self });
     expect(withdraw.body.data.withdrawConsent.status).toBe('WITHDRAWN');
-    expect(await read()).toBe('WITHHOLD');
+    expect(await read()).toBe('UNLISTED');
 
     const history = await t.query(`{ consents(subject: { type: USER, id: "${untracked.id}" }) { current { purpose granted } history { purpose status } } }`, { token });
     const location = history.body.data.consents.history.filter((h: { purpose: string }) => h.purpose === 'LOCATION_TRACKING');
@@ -276,7 +310,7 @@ describe('consent', () => {
 
   it('is recorded by the contact’s owner or an ADMIN, never by another rep, SUPPORT or a partner', async () => {
     const { rep, admin, otherContact, installer } = cast();
-    const mutation = `mutation { grantConsent(subject: { type: CONTACT, id: "${otherContact.id}" }, purpose: MARKETING) { status } }`;
+    const mutation = `mutation { grantConsent(subject: { type: CONTACT, id: "${otherContact.id}" }, purpose: MARKETING, source: "web-form") { status } }`;
     const codeFor = async (spec: CallerSpec) => (await t.query(mutation, { token: await tokenOf(spec) })).body.errors?.[0]?.extensions?.code ?? 'OK';
     expect(await codeFor({ role: 'MEMBER', userId: rep.id })).toBe('FORBIDDEN');
     expect(await codeFor({ role: 'SUPPORT', userId: admin.id, ticket: true })).toBe('FORBIDDEN');
@@ -285,6 +319,32 @@ describe('consent', () => {
     expect(await codeFor({ role: 'ADMIN', userId: admin.id })).toBe('OK');
     const bad = await t.query(`mutation { grantConsent(subject: { type: USER, id: "not-an-id" }, purpose: MARKETING) { status } }`, { token: await tokenOf({ role: 'ADMIN', userId: admin.id }) });
     expect(bad.body.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('belongs to the person: nobody grants a user’s consent for them; only withdrawals are recorded for a contact by the DPO', async () => {
+    const { rep, admin, untracked, otherContact } = cast();
+    const ask = async (spec: CallerSpec, mutation: string) => (await t.query(`mutation { ${mutation} { status } }`, { token: await tokenOf(spec) })).body.errors?.[0]?.extensions?.code ?? 'OK';
+    const historyLength = async () =>
+      (await t.query(`{ consents(subject: { type: USER, id: "${untracked.id}" }) { history { purpose } } }`, { token: await tokenOf({ role: 'MEMBER', userId: untracked.id }) })).body.data.consents.history.length;
+    const before = await historyLength();
+    // An ADMIN or the DPO cannot give a user's location or partner-sharing consent, nor take it back for them.
+    expect(await ask({ role: 'ADMIN', userId: admin.id }, `grantConsent(subject: { type: USER, id: "${untracked.id}" }, purpose: LOCATION_TRACKING, source: "web")`)).toBe('FORBIDDEN');
+    expect(await ask({ role: 'DPO', userId: admin.id }, `grantConsent(subject: { type: USER, id: "${untracked.id}" }, purpose: PARTNER_SHARING, source: "web")`)).toBe('FORBIDDEN');
+    expect(await ask({ role: 'ADMIN', userId: admin.id }, `withdrawConsent(subject: { type: USER, id: "${untracked.id}" }, purpose: MARKETING)`)).toBe('FORBIDDEN');
+    // A user id that does not exist, or another tenant's, is refused the same way: nothing to learn, nothing stored.
+    const foreign = t.demo.users.find((u) => u.tenantId !== tenant().id)!;
+    expect(await ask({ role: 'ADMIN', userId: admin.id }, `grantConsent(subject: { type: USER, id: "${foreign.id}" }, purpose: MARKETING)`)).toBe('FORBIDDEN');
+    expect(await historyLength()).toBe(before);
+    // The DPO records a contact's withdrawal (it only restricts), never a grant.
+    expect(await ask({ role: 'DPO', userId: admin.id }, `grantConsent(subject: { type: CONTACT, id: "${otherContact.id}" }, purpose: PARTNER_SHARING, source: "web")`)).toBe('FORBIDDEN');
+    expect(await ask({ role: 'DPO', userId: admin.id }, `withdrawConsent(subject: { type: CONTACT, id: "${otherContact.id}" }, purpose: PARTNER_SHARING, source: "email")`)).toBe('OK');
+    // A contact of another tenant, or none at all: NOT_FOUND; a grant for a contact must say how it was given.
+    const foreignContact = t.demo.contacts.find((c) => c.tenantId !== tenant().id)!;
+    expect(await ask({ role: 'ADMIN', userId: admin.id }, `grantConsent(subject: { type: CONTACT, id: "${foreignContact.id}" }, purpose: MARKETING, source: "web")`)).toBe('NOT_FOUND');
+    expect(await ask({ role: 'ADMIN', userId: admin.id }, `grantConsent(subject: { type: CONTACT, id: "00000000-0000-4000-8000-000000000000" }, purpose: MARKETING, source: "web")`)).toBe('NOT_FOUND');
+    expect(await ask({ role: 'ADMIN', userId: admin.id }, `grantConsent(subject: { type: CONTACT, id: "${otherContact.id}" }, purpose: MARKETING)`)).toBe('BAD_USER_INPUT');
+    // A rep grants their own.
+    expect(await ask({ role: 'MEMBER', userId: rep.id }, `grantConsent(subject: { type: USER, id: "${rep.id}" }, purpose: ANALYTICS)`)).toBe('OK');
   });
 
   it('reads consents of many subjects with one statement per subgraph per request', async () => {

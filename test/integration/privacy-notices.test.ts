@@ -37,7 +37,8 @@ describe('extensions.privacy at the gateway', () => {
     const hidden = hiddenValues(privacy);
     for (const row of callRows) {
       const number = row.endsWith('mine') ? 'counterpartyNumber' : 'number';
-      expect(hidden.filter((h) => h.path.join('.') === `${row}.${number}`)).toEqual([{ path: expect.any(Array), effect: 'MASK', reason: 'ADMIN_CALL_NUMBER' }]);
+      // Calls listed under a contact are calls to that contact: their number is the contact's phone, read as such.
+      expect(hidden.filter((h) => h.path.join('.') === `${row}.${number}`)).toEqual([{ path: expect.any(Array), effect: 'WITHHOLD', reason: 'CONTACT_NUMBER' }]);
       expect(hidden.filter((h) => h.path.join('.') === `${row}.notes`)).toEqual([{ path: expect.any(Array), effect: 'WITHHOLD', reason: 'ADMIN_CALL_NOTES' }]);
     }
     expect(hidden).toHaveLength(callRows.length * 2);
@@ -48,7 +49,7 @@ describe('extensions.privacy at the gateway', () => {
       else expect(value).toMatch(/\*/);
     }
     // Grouped: one notice per (field as the client named it, effect, reason) within a subgraph's answer.
-    expect(privacy.notices.map((n) => `${n.field} ${n.effect}`).sort()).toEqual(['counterpartyNumber MASK', 'notes WITHHOLD', 'number MASK']);
+    expect(privacy.notices.map((n) => `${n.field} ${n.reason}`).sort()).toEqual(['counterpartyNumber CONTACT_NUMBER', 'notes ADMIN_CALL_NOTES', 'number CONTACT_NUMBER']);
   });
 
   it('keeps each operation of a batched request to its own notices', async () => {

@@ -4,8 +4,8 @@ import { readSubgraphSdl } from '../../schema';
 import { SUBGRAPH_NAMES } from '../../subgraphs/shared/subgraph';
 
 const sdl = (body: string) =>
-  parse(`directive @personal(category: String!) on FIELD_DEFINITION
-directive @nonPersonal on FIELD_DEFINITION
+  parse(`directive @personal(category: String!, strategy: String) on FIELD_DEFINITION
+directive @nonPersonal on FIELD_DEFINITION | OBJECT
 directive @key(fields: String!) repeatable on OBJECT
 ${body}`);
 
@@ -24,6 +24,21 @@ describe('privacy classification', () => {
     expect(problems).toHaveLength(2);
     expect(problems[0]).toContain('Ping.note is not classified');
     expect(problems[1]).toContain('unknown category "user.whereabouts"');
+  });
+
+  it('fails closed: a new value type is checked even when it is no entity and holds nothing personal yet', () => {
+    const problems = lintClassification('calls', sdl('type FollowUp { dueAt: String remark: String @nonPersonal } type Query { followUps: [FollowUp] }'));
+    expect(problems).toEqual(['calls: FollowUp.dueAt is not classified: add @personal(category: "…") or @nonPersonal']);
+  });
+
+  it('accepts structural types marked @nonPersonal as a whole, but not a personal field inside one', () => {
+    expect(lintClassification('calls', sdl('type CallPage @nonPersonal { total: Int cursor: String }'))).toEqual([]);
+    expect(lintClassification('calls', sdl('type CallPage @nonPersonal { owner: String @personal(category: "user.name") }'))[0]).toContain('personal in a type marked @nonPersonal');
+    expect(readClassification(sdl('type CallPage @nonPersonal { total: Int }')).get('CallPage')?.get('total')).toEqual({ personal: false });
+  });
+
+  it('refuses a strategy the registry does not have', () => {
+    expect(lintClassification('location', sdl('type Ping { lat: Float @personal(category: "user.location.precise", strategy: "blur") }'))[0]).toContain('unknown strategy "blur"');
   });
 
   it('reads the category of each personal field', () => {

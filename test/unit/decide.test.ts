@@ -1,5 +1,5 @@
 import { consentNeeds, decide, mayNeedConsents, type CallerFacts, type SubjectFacts } from '../../privacy/decide';
-import { CATEGORIES, EFFECTS, ROLE_PURPOSES, ROLES, SUBJECT_KINDS, RELATIONS, type Role } from '../../privacy/policy';
+import { CATEGORIES, CONSENT_PURPOSES, EFFECTS, PURPOSE_DEFINITIONS, ROLE_PURPOSES, ROLES, SUBJECT_KINDS, RELATIONS, covers, strictness, type ConsentPurpose, type Role } from '../../privacy/policy';
 
 const caller = (role: Role, extra: Partial<CallerFacts> = {}): CallerFacts => ({ role, purpose: ROLE_PURPOSES[role][0]!, ticket: false, partnerScopes: [], ...extra });
 const contact = (extra: Partial<SubjectFacts> = {}): SubjectFacts => ({ kind: 'CONTACT', relation: 'SAME_TEAM', ...extra });
@@ -64,5 +64,60 @@ describe('decide()', () => {
     expect(consentNeeds(caller('ADMIN'), { kind: 'LOCATION', relation: 'SAME_TENANT' }, 'user.location.precise').subject).toBe(true);
     expect(consentNeeds(caller('MEMBER'), { kind: 'LOCATION', relation: 'SELF' }, 'user.location.precise').subject).toBe(false);
     expect(consentNeeds(caller('ADMIN'), { kind: 'CALL_LOG', relation: 'SAME_TENANT' }, 'user.biometric.voice').counterpart).toBe(true);
+  });
+});
+
+describe('policy composition', () => {
+  it('orders effects from least to most strict, and a gate never loosens the grant', () => {
+    expect(EFFECTS).toEqual(['FULL', 'GENERALIZE', 'MASK', 'PSEUDONYM', 'WITHHOLD']);
+    expect(strictness('WITHHOLD')).toBeGreaterThan(strictness('PSEUDONYM'));
+    expect(strictness('PSEUDONYM')).toBeGreaterThan(strictness('MASK'));
+    // The table withholds a colleague's call from a rep; the ANALYTICS gate (MASK without consent) cannot turn that into a mask.
+    expect(decide(caller('MEMBER', { purpose: 'ANALYTICS' }), { kind: 'CALL_LOG', relation: 'SAME_TENANT' }, 'user.device.call_log')).toEqual({ effect: 'WITHHOLD', reason: 'SELF_CONSUMPTION_ONLY' });
+    expect(decide(caller('MEMBER', { purpose: 'MARKETING' }), { kind: 'LOCATION', relation: 'SAME_TENANT' }, 'user.location.precise').effect).toBe('WITHHOLD');
+    // …while a FULL grant does become a mask without the person's consent.
+    expect(decide(caller('ADMIN', { purpose: 'ANALYTICS' }), { kind: 'CALL_LOG', relation: 'SAME_TENANT' }, 'user.device.call_log')).toEqual({ effect: 'MASK', reason: 'NO_CONSENT' });
+  });
+
+  it('never shows more under a consent-based purpose than under SERVICE, whatever the consents', () => {
+    const consentSets: ReadonlySet<ConsentPurpose>[] = [new Set(), new Set(CONSENT_PURPOSES), new Set(['ANALYTICS']), new Set(['MARKETING', 'LOCATION_TRACKING'])];
+    for (const role of ROLES) {
+      if (!ROLE_PURPOSES[role].includes('SERVICE')) continue;
+      for (const purpose of ROLE_PURPOSES[role].filter((p) => PURPOSE_DEFINITIONS[p].basis === 'CONSENT'))
+        for (const kind of SUBJECT_KINDS)
+          for (const relation of RELATIONS)
+            for (const category of CATEGORIES)
+              for (const consents of consentSets)
+                for (const installedCallerApp of [false, true]) {
+                  const subject: SubjectFacts = { kind, relation, consents, counterpartConsents: consents, installedCallerApp, hasCounterpart: true };
+                  const service = decide(caller(role), subject, category);
+                  const consentBased = decide(caller(role, { purpose }), subject, category);
+                  expect({ role, purpose, kind, relation, category, looser: strictness(consentBased.effect) < strictness(service.effect) }).toMatchObject({ looser: false });
+                }
+    }
+  });
+
+  it('reads categories as a hierarchy: a rule on a category covers the narrower ones', () => {
+    expect(covers('user.device.call_log', 'user.device.call_log.number')).toBe(true);
+    expect(covers('user.device.call_log', 'user.device.call_log')).toBe(true);
+    expect(covers('user.device.call_log.number', 'user.device.call_log')).toBe(false);
+    expect(covers('user.contact.email', 'user.contact.phone_number')).toBe(false);
+    // The ADMIN's row on call logs reaches the call's link fields' category; its narrower rows win for number and notes.
+    expect(decide(caller('ADMIN'), { kind: 'CALL_LOG', relation: 'SAME_TENANT' }, 'user.device.call_log.notes').reason).toBe('ADMIN_CALL_NOTES');
+  });
+
+  it('gives a partner a consenting contact’s name and nothing more', () => {
+    const partner = caller('PARTNER', { partnerScopes: ['contacts.pseudonymous'] });
+    const consenting = contact({ consents: new Set(['PARTNER_SHARING']) });
+    expect(decide(partner, consenting, 'user.name').effect).toBe('FULL');
+    for (const category of CATEGORIES.filter((c) => c !== 'user.name')) expect({ category, effect: decide(partner, consenting, category).effect }).toEqual({ category, effect: 'WITHHOLD' });
+  });
+
+  it('routes a known contact’s number to the contact: the call’s own number field withholds it for every role, the DPO too', () => {
+    for (const role of ROLES) {
+      const decision = decide(caller(role, { ticket: true }), { kind: 'CALL_LOG', relation: 'SAME_TENANT', hasCounterpart: true }, 'user.device.call_log.number');
+      expect({ role, decision }).toEqual({ role, decision: { effect: 'WITHHOLD', reason: role === 'PARTNER' || role === 'MEMBER' ? expect.any(String) : 'CONTACT_NUMBER' } });
+    }
+    expect(decide(caller('DPO'), { kind: 'CALL_LOG', relation: 'SAME_TENANT', hasCounterpart: false }, 'user.device.call_log.number').effect).toBe('FULL');
   });
 });

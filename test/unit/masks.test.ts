@@ -5,7 +5,7 @@ import {
   maskEmail,
   maskPhone,
   maskText,
-  pseudonym,
+  personPseudonym,
   roundCoordinate,
   tenantPseudonymKey,
   truncateDate,
@@ -132,42 +132,32 @@ describe('maskAddress', () => {
   });
 });
 
-describe('pseudonym', () => {
+describe('personPseudonym', () => {
   const keyA = tenantPseudonymKey('master-secret', 'tenant-a');
   const keyB = tenantPseudonymKey('master-secret', 'tenant-b');
-  const email = 'jane.doe@acme.com';
+  const aditya1 = '7d0c3f0e-0000-4000-8000-000000000001';
+  const aditya2 = '7d0c3f0e-0000-4000-8000-000000000002';
 
-  it('renders label_ plus 12 base64url characters', () => {
-    expect(pseudonym(email, keyA)).toMatch(/^anon_[A-Za-z0-9_-]{12}$/);
-    expect(pseudonym(email, keyA, 'contact')).toMatch(/^contact_[A-Za-z0-9_-]{12}$/);
+  it('renders person_ plus 16 base64url characters', () => {
+    expect(personPseudonym(aditya1, 'Contact.name', keyA)).toMatch(/^person_[A-Za-z0-9_-]{16}$/);
   });
 
-  it('is stable for the same value and key', () => {
-    expect(pseudonym(email, keyA)).toBe(pseudonym(email, keyA));
-    expect(pseudonym(email, tenantPseudonymKey('master-secret', 'tenant-a'))).toBe(pseudonym(email, keyA));
+  it('is stable for one person and field, per tenant key', () => {
+    expect(personPseudonym(aditya1, 'Contact.name', keyA)).toBe(personPseudonym(aditya1, 'Contact.name', tenantPseudonymKey('master-secret', 'tenant-a')));
   });
 
-  it('differs between values and between tenant keys', () => {
-    expect(pseudonym(email, keyA)).not.toBe(pseudonym('john.roe@acme.com', keyA));
-    expect(pseudonym(email, keyA)).not.toBe(pseudonym(email, keyB));
-    expect(pseudonym(email, keyA)).not.toBe(pseudonym(email, tenantPseudonymKey('other-master', 'tenant-a')));
+  it('differs for two people (even with the same name), for two fields of one person, and between tenants', () => {
+    // Keyed on the person, never on the value: two contacts both named "Aditya Banerjee" cannot be linked.
+    expect(personPseudonym(aditya1, 'Contact.name', keyA)).not.toBe(personPseudonym(aditya2, 'Contact.name', keyA));
+    expect(personPseudonym(aditya1, 'Contact.name', keyA)).not.toBe(personPseudonym(aditya1, 'Contact.email', keyA));
+    expect(personPseudonym(aditya1, 'Contact.name', keyA)).not.toBe(personPseudonym(aditya1, 'Contact.name', keyB));
+    expect(personPseudonym(aditya1, 'Contact.name', keyA)).not.toBe(personPseudonym(aditya1, 'Contact.name', tenantPseudonymKey('other-master', 'tenant-a')));
   });
 
-  it('accepts a string key', () => {
-    expect(pseudonym(email, 'raw-key')).toBe(pseudonym(email, 'raw-key'));
-    expect(pseudonym(email, 'raw-key')).not.toBe(pseudonym(email, 'other-key'));
-  });
-
-  it.each(['jane.doe@acme.com', '+919876543210', 'Jane Doe', 'Acme Traders'])('never contains the input %p', (value) => {
-    const out = pseudonym(value, keyA) as string;
-    expect(out).not.toContain(value);
-    expect(out.toLowerCase()).not.toContain(value.toLowerCase());
-  });
-
-  it('handles null and empty strings', () => {
-    expect(pseudonym(null, keyA)).toBeNull();
-    expect(pseudonym(undefined, keyA)).toBeNull();
-    expect(pseudonym('', keyA)).toBe('');
+  it('does not contain the id it stands for', () => {
+    const out = personPseudonym(aditya1, 'Contact.name', keyA);
+    expect(out).not.toContain(aditya1.slice(0, 8));
+    expect(out).not.toContain('000000000001');
   });
 
   it('derives a 32-byte key per tenant', () => {

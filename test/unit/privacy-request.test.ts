@@ -1,10 +1,15 @@
 import type { Caller } from '../../privacy/caller';
 import type { Decision } from '../../privacy/decide';
 import { wireNotices } from '../../privacy/enforcement/notices';
-import { PrivacyRequest, type DecidedField } from '../../privacy/enforcement/request';
-import type { SubjectMappers } from '../../privacy/enforcement/subject';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { readClassification } from '../../privacy/classification';
+import { CursorSealer } from '../../privacy/enforcement/cursors';
+import { personalFields } from '../../privacy/enforcement/fields';
+import { PrivacyRequest } from '../../privacy/enforcement/request';
+import { callSubjects } from '../../subgraphs/calls/subjects';
 import type { ConsentPurpose } from '../../privacy/policy';
 import { subjectKey, type ConsentStore, type ConsentSubject } from '../../privacy/store/consents';
+import { loadSubgraphTypeDefs } from '../../schema';
 
 interface CallRow {
   id: string;
@@ -13,16 +18,11 @@ interface CallRow {
 }
 
 const admin: Caller = { userId: 'u-admin', tenantId: 't-1', role: 'ADMIN', purpose: 'SERVICE', requestId: 'r-1' };
-const mappers: SubjectMappers = {
-  CallLog: (call: CallRow) => ({
-    kind: 'CALL_LOG',
-    relation: 'SAME_TENANT',
-    consentSubject: { type: 'USER', id: call.userId },
-    ...(call.contactId ? { counterpart: { type: 'CONTACT' as const, id: call.contactId } } : {}),
-  }),
-};
-const recording: DecidedField = { id: 0, name: 'CallLog.recordingUrl', typeName: 'CallLog', category: 'user.biometric.voice' };
-const notes: DecidedField = { id: 1, name: 'CallLog.notes', typeName: 'CallLog', category: 'user.device.call_log.notes' };
+// The calls subgraph's own declarations: its subject spec and the personal fields of its SDL.
+const typeDefs = loadSubgraphTypeDefs('calls');
+const fields = personalFields(buildSubgraphSchema({ typeDefs }), readClassification(typeDefs));
+const recording = fields.get('CallLog.recordingUrl')!;
+const notes = fields.get('CallLog.notes')!;
 
 /** A consent store over a fixed table that counts its reads. */
 function consentStore(live: Record<string, ConsentPurpose[]>) {
@@ -38,7 +38,15 @@ function consentStore(live: Record<string, ConsentPurpose[]>) {
 
 function request(live: Record<string, ConsentPurpose[]>) {
   const { store, reads } = consentStore(live);
-  const engine = new PrivacyRequest({ caller: admin, partnerScopes: [], consents: store, subjects: mappers, tenantKey: new Uint8Array(32) });
+  const engine = new PrivacyRequest({
+    caller: admin,
+    partnerScopes: [],
+    consents: store,
+    subjects: callSubjects,
+    fields,
+    tenantKey: new Uint8Array(32),
+    cursors: new CursorSealer('test').forCaller(admin),
+  });
   return { engine, reads };
 }
 
