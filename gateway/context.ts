@@ -18,4 +18,6 @@ export interface SubgraphNotices {
   fetchPath: (string | number)[];
   /** As the subgraph sent them: rows relative to that fetch, grouped notices. */
   wire: NoticeWire;
+  /** For an `_entities` fetch: the representations sent, in order (type and key of each entity). */
+  representations?: readonly Record<string, unknown>[];
 }

@@ -38,6 +38,37 @@ export function entityPaths(data: unknown, fetchPath: Path): Path[] {
 }
 
 /**
+ * The objects an `_entities` fetch answered for, one per representation, in order. The gateway
+ * sends a representation only for the objects at the fetch path whose type matches the fetch's
+ * type condition (under a union or interface some are skipped), so a position alone can point at
+ * the wrong object: each representation is matched, in order, to the next object of its type (as
+ * the client's answer names it in `__typename`) whose key fields agree. Where the answer does not
+ * say an object's type and the positions cannot be trusted, the row is not placed at all rather
+ * than placed on someone else.
+ */
+export function entityRows(data: unknown, fetchPath: Path, representations: readonly Record<string, unknown>[] | undefined): (Path | undefined)[] {
+  const candidates = entityPaths(data, fetchPath);
+  if (!representations) return candidates;
+  const objectAt = (path: Path) => path.reduce<any>((value, key) => value?.[key], data) as Record<string, unknown> | undefined;
+  const typesSent = new Set(representations.map((r) => r.__typename));
+  const positional = candidates.length === representations.length && (typesSent.size <= 1 || candidates.every((c) => typeof objectAt(c)?.__typename === 'string'));
+  const agrees = (object: Record<string, unknown> | undefined, representation: Record<string, unknown>): boolean => {
+    if (!object) return false;
+    if (typeof object.__typename === 'string' && object.__typename !== representation.__typename) return false;
+    // Key fields the client also selected must be equal; fields it did not select cannot disagree.
+    return Object.entries(representation).every(([key, value]) => key === '__typename' || !(key in object) || typeof value === 'object' || object[key] === value);
+  };
+  if (positional) return candidates.map((path, i) => (agrees(objectAt(path), representations[i]!) ? path : undefined));
+  // Positions shifted by a type condition: only typed objects can be matched.
+  const typed = candidates.filter((path) => typeof objectAt(path)?.__typename === 'string' && typesSent.has(objectAt(path)!.__typename));
+  let next = 0;
+  return representations.map((representation) => {
+    while (next < typed.length && !agrees(objectAt(typed[next]!), representation)) next += 1;
+    return next < typed.length ? typed[next++] : undefined;
+  });
+}
+
+/**
  * The client's `extensions.privacy` from the notices of every subgraph fetch: each row with its
  * path in the client's response, so an app can render "hidden (no consent)" next to the right
  * value. Rows and notices come in the order of the fetches, notices as each subgraph grouped them.
@@ -52,9 +83,9 @@ export function mergePrivacyNotices(data: unknown, batches: readonly SubgraphNot
     if (index === undefined) rowIndex.set(key, (index = privacy.rows.push(path) - 1));
     return index;
   };
-  for (const { fetchPath, wire } of batches) {
+  for (const { fetchPath, wire, representations } of batches) {
     // Wire row i becomes client row renumbered[i]; rows the client's data does not hold are dropped.
-    const renumbered = clientRowPaths(data, fetchPath, wire.rows).map((path) => (path ? rowOf(path) : -1));
+    const renumbered = clientRowPaths(data, fetchPath, wire.rows, representations).map((path) => (path ? rowOf(path) : -1));
     for (const { field, effect, reason, rows } of wire.groups) {
       const placed = rows.map((row) => renumbered[row]!).filter((row) => row >= 0);
       if (placed.length > 0) privacy.notices.push({ field, effect, reason, rows: placed });
@@ -81,15 +112,15 @@ export const privacyNotices: ApolloServerPlugin<GatewayContext> = {
  * Where each row a subgraph reported sits in the client's response. A fetch at the root answers
  * under the same keys; an `_entities` fetch answers for the objects at `fetchPath`, in order.
  */
-function clientRowPaths(data: unknown, fetchPath: Path, rows: readonly string[]): (Path | undefined)[] {
+function clientRowPaths(data: unknown, fetchPath: Path, rows: readonly string[], representations?: readonly Record<string, unknown>[]): (Path | undefined)[] {
   const prefix = fetchPath.filter((p) => p !== '@');
-  let entities: Path[] | undefined;
+  let entities: (Path | undefined)[] | undefined;
   return rows.map((dotted) => {
     if (dotted === '_entities') return undefined;
     if (!dotted.startsWith(ENTITIES)) return [...prefix, ...pathSegments(dotted)];
     const end = dotted.indexOf('.', ENTITIES.length);
     const index = Number(end === -1 ? dotted.slice(ENTITIES.length) : dotted.slice(ENTITIES.length, end));
-    entities ??= entityPaths(data, fetchPath);
+    entities ??= entityRows(data, fetchPath, representations);
     const base = entities[index];
     if (!base) return undefined;
     return end === -1 ? base : [...base, ...pathSegments(dotted.slice(end + 1))];

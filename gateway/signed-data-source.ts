@@ -24,7 +24,12 @@ export class SignedContextDataSource extends RemoteGraphQLDataSource<GatewayCont
     const wire = response.extensions?.privacy;
     if (wire !== undefined) delete response.extensions!.privacy;
     if (isNoticeWire(wire) && wire.groups.length > 0 && options.kind === GraphQLDataSourceRequestKind.INCOMING_OPERATION) {
-      (options.context.privacyNotices ??= []).push({ fetchPath: options.pathInIncomingRequest ?? [], wire });
+      const representations = options.request.variables?.representations;
+      (options.context.privacyNotices ??= []).push({
+        fetchPath: options.pathInIncomingRequest ?? [],
+        wire,
+        ...(Array.isArray(representations) ? { representations: representations as Record<string, unknown>[] } : {}),
+      });
     }
     return response;
   }

@@ -47,6 +47,8 @@ export interface SubjectFacts {
   hasCounterpart?: boolean;
   restricted?: boolean;
   installedCallerApp?: boolean;
+  /** False for a row about no one (absent: it is about someone). */
+  hasPerson?: boolean;
 }
 
 const NONE: ReadonlySet<ConsentPurpose> = new Set();
@@ -158,6 +160,7 @@ function rowMatches(row: PolicyRow, caller: CallerFacts, subject: SubjectFacts, 
   if (requires.scope && !caller.partnerScopes.includes(requires.scope)) return false;
   if (requires.installer && !subject.installedCallerApp) return false;
   if (requires.consent && !consents.has(requires.consent)) return false;
+  if (requires.noPerson && subject.hasPerson !== false) return false;
   return true;
 }
 
@@ -166,6 +169,7 @@ function gateHolds(gate: Gate, caller: CallerFacts, subject: SubjectFacts, conse
   if (gate.when === 'HAS_COUNTERPART' && !subject.hasCounterpart) return false;
   const lift = gate.unlessConsent;
   if (!lift) return true;
+  if (lift.of === 'subject' && subject.hasPerson === false) return false;
   const consent = lift.consent === 'PURPOSE' ? PURPOSE_DEFINITIONS[caller.purpose].consent! : lift.consent;
   const held = lift.of === 'subject' ? consents : (subject.counterpartConsents ?? NONE);
   return !held.has(consent);

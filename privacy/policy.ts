@@ -160,6 +160,8 @@ export interface RowRequirements {
   installer?: true;
   /** The subject gave this consent. */
   consent?: ConsentPurpose;
+  /** The row is about no one (a geofence that marks no contact's site). */
+  noPerson?: true;
 }
 
 export interface PolicyRow {
@@ -182,6 +184,8 @@ const CALL_NOTES: Category[] = ['user.device.call_log.notes'];
  * grant; a value no row grants is withheld. Within a role, narrower rows come first.
  */
 export const POLICY_TABLE: readonly PolicyRow[] = [
+  // A row that is about no one holds no personal data (a geofence that marks no contact's site).
+  { roles: ROLES, requires: { noPerson: true }, effect: 'FULL', reason: 'NOT_ABOUT_A_PERSON' },
   // Own data, own contacts: in full ("full access to own data").
   { roles: ['ADMIN', 'MEMBER', 'DPO'], relations: ['SELF'], effect: 'FULL', reason: 'SELF' },
   // The DPO works on legal and rights-request purposes only, and sees what a request needs.
@@ -234,7 +238,7 @@ export interface Gate {
   notAboutCaller?: true;
   /** Only when this subject fact holds. */
   when?: GateCondition;
-  /** Lifted by this consent of the subject or of the call's counterpart; PURPOSE is the consent the declared purpose names. */
+  /** Lifted by this consent of the subject or of the call's counterpart; PURPOSE is the consent the declared purpose names. A gate lifted by the subject's consent does not apply to a row about no one. */
   unlessConsent?: { of: 'subject' | 'counterpart'; consent: ConsentPurpose | 'PURPOSE' };
   /** Roles it does not apply to, besides those exempt from every gate. */
   exempt?: readonly Role[];

@@ -32,6 +32,7 @@ function factsOf(subject: SubjectOfRow, consents?: ReadonlySet<ConsentPurpose>, 
     consents,
     counterpartConsents,
     hasCounterpart: subject.counterpart !== undefined,
+    hasPerson: subject.consentSubject !== undefined,
     restricted: subject.restricted,
     installedCallerApp: subject.installedCallerApp,
   };
@@ -243,7 +244,7 @@ export class PrivacyRequest {
     const spec = this.options.subjects[field.typeName]!;
     const decision = decide(
       this.facts,
-      { kind: spec.kind, relation: cls.relation, installedCallerApp: cls.installer, hasCounterpart: cls.hasCounterpart, consents: consents ?? NO_CONSENTS },
+      { kind: spec.kind, relation: cls.relation, installedCallerApp: cls.installer, hasCounterpart: cls.hasCounterpart, hasPerson: cls.hasPerson, consents: consents ?? NO_CONSENTS },
       field.category,
     );
     return field.effects[decision.effect].effect;

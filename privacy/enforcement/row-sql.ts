@@ -48,6 +48,7 @@ function classSql(cls: SubjectClass, spec: SubjectSpec, alias: string, caller: R
     parts.push(cls.installer ? `${installer} = :${INSTALLER}` : `(${installer} IS NULL OR ${installer} <> :${INSTALLER})`);
   }
   if (spec.counterpart) parts.push(`${alias}.${spec.counterpart.column} IS ${cls.hasCounterpart ? 'NOT NULL' : 'NULL'}`);
+  if (spec.person.optional) parts.push(`${alias}.${spec.person.column} IS ${cls.hasPerson ? 'NOT NULL' : 'NULL'}`);
   return parts.length === 0 ? '1 = 1' : parts.join(' AND ');
 }
 

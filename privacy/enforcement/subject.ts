@@ -12,8 +12,8 @@ import type { ConsentSubjectType } from '../store/entities';
  */
 export interface SubjectSpec {
   kind: SubjectKind;
-  /** The person whose consents count and who a pseudonym stands for. */
-  person: { type: ConsentSubjectType; column: string };
+  /** The person whose consents count and who a pseudonym stands for; `optional` when a row may be about no one. */
+  person: { type: ConsentSubjectType; column: string; optional?: true };
   /** The user through whom the caller relates to the person (the person themselves, or a contact's owner); absent: always SAME_TENANT. */
   relatedUser?: string;
   /** The team of that user; absent: the relation is never SAME_TEAM. */
@@ -97,6 +97,7 @@ export interface SubjectClass {
   relation: Relation;
   installer: boolean;
   hasCounterpart: boolean;
+  hasPerson: boolean;
 }
 
 /** The classes rows of a type can fall into for this caller (no SELF for a role that is not a person, …). */
@@ -108,5 +109,8 @@ export function classesOf(spec: SubjectSpec, caller: RelatingCaller, partnerInst
   );
   const installers = spec.installer && partnerInstaller ? [false, true] : [false];
   const counterparts = spec.counterpart ? [false, true] : [false];
-  return relations.flatMap((relation) => installers.flatMap((installer) => counterparts.map((hasCounterpart) => ({ relation, installer, hasCounterpart }))));
+  const persons = spec.person.optional ? [true, false] : [true];
+  return relations.flatMap((relation) =>
+    installers.flatMap((installer) => counterparts.flatMap((hasCounterpart) => persons.map((hasPerson) => ({ relation, installer, hasCounterpart, hasPerson })))),
+  );
 }
