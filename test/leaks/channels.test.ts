@@ -237,8 +237,12 @@ describe('leaks through channels', () => {
       const res = await world.ask(caller, query, { id: contact.id });
       problems.push(...requestProblems(caller, res));
       const answered = res.body.data?.contact;
-      for (const call of [...(answered?.calls?.nodes ?? []), ...(answered?.lastCall ? [answered.lastCall] : [])]) {
-        if (call.counterpartyNumber !== null) problems.push(`call ${call.id} of contact ${contact.id} (phone ${contact.phone}) answers counterpartyNumber ${call.counterpartyNumber}`);
+      const answeredCalls = new Map<string, { id: string; counterpartyNumber: string | null }>();
+      for (const call of [...(answered?.calls?.nodes ?? []), ...(answered?.lastCall ? [answered.lastCall] : [])]) answeredCalls.set(call.id, call);
+      const numbered = [...answeredCalls.values()].filter((call) => call.counterpartyNumber !== null);
+      if (numbered.length) {
+        const shown = numbered.slice(0, 3).map((call) => `${call.id} → ${call.counterpartyNumber}`).join(', ');
+        problems.push(`${numbered.length} call(s) of contact ${contact.id} (phone ${contact.phone}) answer a counterpartyNumber: ${shown}${numbered.length > 3 ? ', …' : ''}`);
       }
       // A call with no contact: its number belongs to nobody in the CRM, and may be shown as its own field.
       const anonymous = world.calls.filter((c) => c.tenantId === caller.tenantId && !c.contactId);
