@@ -9,7 +9,7 @@ import { DisclosureLog } from './disclosures';
 import type { DecidedField } from './fields';
 import { NoticeLog } from './notices';
 import { ALL_ROWS, conditionOf, renderCondition, type OrderPlan, type RowCondition, type SqlCondition } from './row-sql';
-import { SLOT_COUNT, classesOf as conditionClasses, slotOf, subjectOfRow, type SubjectClass, type SubjectOfRow, type SubjectSpecs } from './subject';
+import { SLOT_COUNT, classesOf as conditionClasses, relationTo, slotOf, subjectOfRow, type SubjectClass, type SubjectOfRow, type SubjectSpecs } from './subject';
 
 export type { DecidedField } from './fields';
 
@@ -261,7 +261,7 @@ export class PrivacyRequest {
     if (!field) return ALL_ROWS; // not personal: every row shows it
     const consents = await this.consentsOf(field, person);
     const spec = this.options.subjects[typeName]!;
-    return conditionOf(spec, this.options.caller, this.options.partnerInstaller, (cls) => passes[test](this.classEffect(field, cls, consents)));
+    return conditionOf(spec, this.options.caller, this.options.partnerInstaller, (cls) => this.ofPerson(cls, spec, person) && passes[test](this.classEffect(field, cls, consents)));
   }
 
   /** How a list of `typeName` may be ordered by `fieldName` for this caller (see OrderPlan). */
@@ -270,11 +270,12 @@ export class PrivacyRequest {
     if (!field) return { kind: 'value' };
     const consents = await this.consentsOf(field, person);
     const spec = this.options.subjects[typeName]!;
-    const full = conditionOf(spec, this.options.caller, this.options.partnerInstaller, (cls) => this.classEffect(field, cls, consents) === 'FULL');
-    if (full.kind === 'all') return { kind: 'value' };
-    if (full.kind === 'classes') return { kind: 'mixed', full };
+    const possible = conditionClasses(spec, this.options.caller, this.options.partnerInstaller).filter((cls) => this.ofPerson(cls, spec, person));
+    const inFull = possible.filter((cls) => this.classEffect(field, cls, consents) === 'FULL');
+    if (inFull.length === possible.length) return { kind: 'value' };
+    if (inFull.length > 0) return { kind: 'mixed', full: { kind: 'classes', classes: inFull } };
     // Nobody's value is shown in full: the order of the shown value, where it is a truncation shown alike to all.
-    const shown = new Set(conditionClasses(spec, this.options.caller, this.options.partnerInstaller).map((cls) => field.effects[this.classEffect(field, cls, consents)].orderable));
+    const shown = new Set(possible.map((cls) => field.effects[this.classEffect(field, cls, consents)].orderable));
     const [only] = shown;
     return shown.size === 1 && only ? { kind: 'truncate', unit: only } : { kind: 'none' };
   }
@@ -282,6 +283,12 @@ export class PrivacyRequest {
   /** A row condition of `typeName` as SQL over `alias`. */
   sql(typeName: string, condition: RowCondition, alias: string): SqlCondition {
     return renderCondition(condition, this.options.subjects[typeName]!, alias, this.options.caller, this.options.partnerInstaller);
+  }
+
+  /** In one person's own list, only the classes that person can be in (their relation to the caller is known by their id alone). */
+  private ofPerson(cls: SubjectClass, spec: SubjectSpecs[string], person?: ConsentSubject): boolean {
+    if (!person || spec.relatedUser !== spec.person.column) return true;
+    return (cls.relation === 'SELF') === (relationTo(this.options.caller, person.id) === 'SELF');
   }
 
   private async consentsOf(field: DecidedField, person?: ConsentSubject): Promise<ReadonlySet<ConsentPurpose> | undefined> {

@@ -42,6 +42,8 @@ export interface ListWindow {
 /** A list's statement plan: what matches, in what order, and the name its cursors are bound to. */
 export interface ListPlan {
   query: PageQuery;
+  /** The engine rules out every row: nothing to ask the store. */
+  empty: boolean;
   /** Filter without order or cursor, for totalCount: it counts exactly the rows one can page through. */
   countFilter?: Filter;
   listKey: string;
@@ -127,7 +129,8 @@ export async function planList(scope: TenantScope, spec: ListSpec, window: ListW
   const filter = both(privacyFilter, range, window.filter);
   const order = orderTerms(scope, spec, plan);
   const signature = JSON.stringify([restrictive, plan, afterId ?? null]);
-  return { query: { first: window.first, afterId, order, direction: spec.sort.direction, filter }, countFilter: filter, listKey, signature };
+  const empty = restrictive.some((c) => c.kind === 'none');
+  return { query: { first: window.first, afterId, order, direction: spec.sort.direction, filter }, countFilter: filter, listKey, signature, empty };
 }
 
 /**

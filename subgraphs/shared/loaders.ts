@@ -58,6 +58,7 @@ async function byPlan<R>(
   });
   const results: (R | Error)[] = plans.map((plan) => (plan instanceof Error ? plan : empty));
   for (const { plan, indices } of groups.values()) {
+    if (plan.empty) continue;
     const found = await run(plan, indices.map((i) => keys[i]!.parentId));
     for (const i of indices) results[i] = found.get(keys[i]!.parentId) ?? empty;
   }
@@ -109,6 +110,6 @@ export async function loadRootConnection<T extends { id: string }>(
   window: { first: number; after?: string; filter?: ListPlan['query']['filter'] },
 ): Promise<Connection<T>> {
   const plan = await planList(scope, spec as ListSpec, window);
-  const rows = await scope.page(spec.entity, plan.query);
-  return toConnection(rows, window.first, (row) => scope.cursors.seal(plan.listKey, row.id), () => scope.count(spec.entity, plan.countFilter));
+  const rows = plan.empty ? [] : await scope.page(spec.entity, plan.query);
+  return toConnection(rows, window.first, (row) => scope.cursors.seal(plan.listKey, row.id), async () => (plan.empty ? 0 : scope.count(spec.entity, plan.countFilter)));
 }

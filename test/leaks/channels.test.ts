@@ -156,7 +156,8 @@ describe('leaks through channels', () => {
       problems.push(...paged.problems);
       if (list === 'userCalls') {
         const allowed = new Set(
-          (inRange as CallLogRow[]).filter((c) => linkShown(callEffect(caller, c, 'user', world)) && matchable(callEffect(caller, c, 'startedAt', NO_CONSENTS))).map((c) => c.id),
+          // One person's own list: that person's consents count (they are known for the whole list).
+          (inRange as CallLogRow[]).filter((c) => linkShown(callEffect(caller, c, 'user', world)) && matchable(callEffect(caller, c, 'startedAt', world))).map((c) => c.id),
         );
         const ids = paged.nodes.map((n) => n.id as string);
         const leaked = ids.filter((id) => !allowed.has(id));
@@ -164,7 +165,7 @@ describe('leaks through channels', () => {
         const missed = [...allowed].filter((id) => !ids.includes(id));
         if (missed.length) problems.push(`missed ${missed.length} call(s) the caller sees in FULL within the range, e.g. ${missed[0]}`);
       } else {
-        const matchableCount = inRange.filter((p) => linkShown(pingEffect(caller, p as any, 'recordedAt', world)) && matchable(pingEffect(caller, p as any, 'recordedAt', NO_CONSENTS))).length;
+        const matchableCount = inRange.filter((p) => linkShown(pingEffect(caller, p as any, 'recordedAt', world)) && matchable(pingEffect(caller, p as any, 'recordedAt', world))).length;
         if (paged.nodes.length > matchableCount) problems.push(`matched ${paged.nodes.length} ping(s); the caller may match ${matchableCount} of the ${inRange.length} in the range`);
         if (paged.nodes.length < matchableCount) problems.push(`matched ${paged.nodes.length} of the ${matchableCount} ping(s) the caller sees in FULL within the range`);
       }
@@ -266,18 +267,21 @@ describe('leaks through channels', () => {
       const spec = listSpec(list, parent, 'id');
       const paged = await pageAll(world, caller, spec, 3);
       const problems = [...paged.problems];
-      // What the caller sees of each row's sort key: a comparable value, or nothing.
+      // What the caller sees of each row's sort key: a comparable value, or nothing. A key shown only
+      // thanks to its person's consent counts as unseen (order, like search, relies on no consent),
+      // except in one person's own list (a user's calls), where that person's consents are known.
+      const orderFacts = list === 'userCalls' ? world : NO_CONSENTS;
       const keyOf = (id: string): { key: string | number | null; id: string } => {
         if (list === 'users' || list === 'teamMembers') {
           const u = world.userById.get(id)!;
-          return { key: userEffect(caller, u, 'name', world) === 'FULL' ? u.name : null, id };
+          return { key: userEffect(caller, u, 'name', orderFacts) === 'FULL' ? u.name : null, id };
         }
         if (list === 'contacts' || list === 'userContacts') {
           const c = world.contactById.get(id)!;
-          return { key: contactEffect(caller, c, 'name', world) === 'FULL' ? c.name : null, id };
+          return { key: contactEffect(caller, c, 'name', orderFacts) === 'FULL' ? c.name : null, id };
         }
         const call = world.calls.find((c) => c.id === id)!;
-        const seen = dateVisibility(callEffect(caller, call, 'startedAt', world));
+        const seen = dateVisibility(callEffect(caller, call, 'startedAt', orderFacts));
         const t = call.startedAt;
         if (seen === 'none') return { key: null, id };
         if (seen === 'exact') return { key: t.getTime(), id };
@@ -305,7 +309,7 @@ describe('leaks through channels', () => {
       if (!collations.some(sortedBy)) problems.push('the rows whose sort key the caller sees are not in the order of what it sees');
       // Rows that look alike to the caller (same truncated time) follow by id, not by the hidden minutes.
       if (!byName) {
-        const ties = seen.filter((k, i) => seen.some((o, j) => j !== i && o.key === k.key) && dateVisibility(callEffect(caller, world.calls.find((c) => c.id === k.id)!, 'startedAt', world)) !== 'exact');
+        const ties = seen.filter((k, i) => seen.some((o, j) => j !== i && o.key === k.key) && dateVisibility(callEffect(caller, world.calls.find((c) => c.id === k.id)!, 'startedAt', orderFacts)) !== 'exact');
         const groups = [...new Set(ties.map((k) => k.key))].map((key) => ties.filter((k) => k.key === key).map((k) => k.id));
         const byId = (dir: 1 | -1) => groups.every((ids) => ids.every((id, i) => i === 0 || (dir === 1 ? ids[i - 1]! <= id : ids[i - 1]! >= id)));
         if (groups.length && !byId(1) && !byId(-1)) {

@@ -103,7 +103,12 @@ export async function readRow(world: World, caller: LeakCaller, kind: RowKind, i
     case 'Ping': {
       query = `query($id: ID!) { user(id: $id) { id lastLocation { ${PING_FIELDS.join(' ')} } } }`;
       res = await world.ask(caller, query, { id });
-      const newest = world.pingsOfUser.get(id)?.[0];
+      // The newest ping as the caller can order them: exactly when it sees times in full; otherwise
+      // within the newest hour it sees, in id order (the minutes it cannot see must not decide).
+      const pings = world.pingsOfUser.get(id) ?? [];
+      const exact = pings[0] !== undefined && pingEffect(caller, pings[0], 'recordedAt', world) === 'FULL';
+      const hourOf = (p: { recordedAt: Date }) => Math.floor(p.recordedAt.getTime() / 3_600_000);
+      const newest = exact ? pings[0] : pings.filter((p) => pings[0] && hourOf(p) === hourOf(pings[0])).sort((a, b) => (a.id < b.id ? 1 : -1))[0];
       const last = res.body.data?.user?.lastLocation ?? null;
       const shown = newest !== undefined && linkShown(pingEffect(caller, newest, 'latitude', world));
       links.push({ field: 'User.lastLocation', expected: shown ? 'a ping' : null, got: last ? 'a ping' : null });
