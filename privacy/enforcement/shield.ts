@@ -59,7 +59,8 @@ export function buildPermissions(schema: GraphQLSchema, classification: Classifi
       typeRules[field] = rule(`privacy:${typeName}.${field}`, { cache: 'no_cache' })(async (parent: Record<string, unknown>, _args: unknown, context: PrivacyAwareContext, info: GraphQLResolveInfo) => {
         const decision = decided.applied(await context.privacyRequest.decide(decided, parent));
         context.privacyRequest.remember(parent, field, decision);
-        if (context.privacyRequest.disclosures && parent[info.fieldName] != null) context.privacyRequest.disclosed(decided, parent, decision);
+        // A link is computed by its resolver, after this rule: counted whenever it may be shown (the audit errs on the side of more).
+        if (context.privacyRequest.disclosures && (parent[info.fieldName] != null || decided.valueType === 'Link')) context.privacyRequest.disclosed(decided, parent, decision);
         if (decision.effect !== 'FULL') context.privacyRequest.notice(info.path, decision);
         // A link shown in a generalized view is the link itself: its resolver runs.
         return decision.effect === 'FULL' || (decided.valueType === 'Link' && decision.effect !== 'WITHHOLD');
@@ -141,14 +142,16 @@ function applyCompiled(schema: GraphQLSchema, { rules, personal }: ReturnType<ty
     const outcome = (made: Decision, parent: any, args: any, context: PrivacyAwareContext, info: GraphQLResolveInfo) => {
       // The decision as applied to this field's type (a link cannot be masked: it is withheld).
       const decision = field.applied(made);
-      // Only audited callers pay for counting what they are shown (a null value shows nothing).
-      if (context.privacyRequest.disclosures && parent[fieldName] != null) context.privacyRequest.disclosed(field, parent, decision);
-      if (decision.effect === 'FULL') return resolve ? resolve(parent, args, context, info) : parent[fieldName];
-      context.privacyRequest.notice(info.path, decision);
-      // A computed field (a link) is resolved only when something of it can be shown.
-      if (decision.effect === 'WITHHOLD' || !resolve) return hiddenValue(decision, field, parent, info, context);
-      const value = resolve(parent, args, context, info);
-      return isPromise(value) ? value.then((v) => context.privacyRequest.show(field, parent, decision, v)) : context.privacyRequest.show(field, parent, decision, value);
+      if (decision.effect !== 'FULL') context.privacyRequest.notice(info.path, decision);
+      // Nothing of a withheld value is computed: its resolver (a signed link, a reference) never runs.
+      if (decision.effect === 'WITHHOLD') return null;
+      const finish = (value: unknown) => {
+        // Only audited callers pay for counting what they are shown (a null value shows nothing).
+        if (context.privacyRequest.disclosures && value != null) context.privacyRequest.disclosed(field, parent, decision);
+        return decision.effect === 'FULL' ? value : context.privacyRequest.show(field, parent, decision, value);
+      };
+      const value = resolve ? resolve(parent, args, context, info) : parent[fieldName];
+      return isPromise(value) ? value.then(finish) : finish(value);
     };
     definition.resolve = (parent, args, context: PrivacyAwareContext, info) => {
       try {

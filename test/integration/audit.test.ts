@@ -47,6 +47,19 @@ describe('audit of disclosures', () => {
     expect(JSON.parse(contacts.detail).fields['Contact.name']).toEqual({ MASK: 3 });
   });
 
+  it('counts a link to a person as a disclosure: who made a call, and to whom', async () => {
+    const token = await t.tokenFor('SUPPORT', { claims: { ticket } });
+    const call = t.demo.callLogs.find((c) => c.tenantId === acme().id && c.contactId)!;
+    const records = await appendedBy(async () => {
+      const res = await t.query(`{ callLog(id: "${call.id}") { id user { id } contact { id } } }`, { token });
+      expect(res.body.data.callLog).toEqual({ id: call.id, user: { id: call.userId }, contact: { id: call.contactId } });
+    });
+    expect(records.map((r) => r.service)).toEqual(['calls']);
+    expect(JSON.parse(records[0]!.detail)).toEqual({ fields: { 'CallLog.contact': { FULL: 1 }, 'CallLog.user': { FULL: 1 } } });
+    const subjects = await audit.subjectsOf(records[0]!.id);
+    expect(subjects.map((s) => `${s.type}:${s.id}`).sort()).toEqual([`CONTACT:${call.contactId}`, `USER:${call.userId}`].sort());
+  });
+
   it('writes nothing for the tenant’s own staff, nor when nothing personal was shown', async () => {
     const admin = await t.tokenFor('ADMIN');
     const support = await t.tokenFor('SUPPORT', { claims: { ticket } });
