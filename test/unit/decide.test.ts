@@ -1,5 +1,5 @@
 import { consentNeeds, decide, mayNeedConsents, type CallerFacts, type SubjectFacts } from '../../privacy/decide';
-import { CATEGORIES, CONSENT_PURPOSES, EFFECTS, PURPOSE_DEFINITIONS, ROLE_PURPOSES, ROLES, SUBJECT_KINDS, RELATIONS, covers, strictness, type ConsentPurpose, type Role } from '../../privacy/policy';
+import { CATEGORIES, CONSENT_PURPOSES, EFFECTS, PURPOSE_DEFINITIONS, ROLE_PURPOSES, ROLES, SUBJECT_KINDS, RELATIONS, covers, mayActOnConsent, strictness, type ConsentPurpose, type Role } from '../../privacy/policy';
 
 const caller = (role: Role, extra: Partial<CallerFacts> = {}): CallerFacts => ({ role, purpose: ROLE_PURPOSES[role][0]!, ticket: false, partnerScopes: [], ...extra });
 const contact = (extra: Partial<SubjectFacts> = {}): SubjectFacts => ({ kind: 'CONTACT', relation: 'SAME_TEAM', ...extra });
@@ -119,5 +119,32 @@ describe('policy composition', () => {
       expect({ role, decision }).toEqual({ role, decision: { effect: 'WITHHOLD', reason: role === 'PARTNER' || role === 'MEMBER' ? expect.any(String) : 'CONTACT_NUMBER' } });
     }
     expect(decide(caller('DPO'), { kind: 'CALL_LOG', relation: 'SAME_TENANT', hasCounterpart: false }, 'user.device.call_log.number').effect).toBe('FULL');
+  });
+});
+
+describe('consent authority', () => {
+  const user = { type: 'USER' as const, id: 'u-1' };
+  const contactOf = (ownerId: string | null) => ({ type: 'CONTACT' as const, id: 'c-1', ownerId });
+
+  it('lets only the user record their own consent, whatever the caller’s role', () => {
+    expect(mayActOnConsent({ role: 'MEMBER', userId: 'u-1' }, user, 'GRANT')).toBe(true);
+    expect(mayActOnConsent({ role: 'ADMIN', userId: 'u-1' }, user, 'WITHDRAW')).toBe(true);
+    for (const role of ROLES) {
+      expect({ role, grant: mayActOnConsent({ role, userId: 'u-2' }, user, 'GRANT') }).toEqual({ role, grant: false });
+      expect({ role, withdraw: mayActOnConsent({ role, userId: 'u-2' }, user, 'WITHDRAW') }).toEqual({ role, withdraw: false });
+    }
+    // A partner app or a support agent acting with that user's id is still not the user.
+    expect(mayActOnConsent({ role: 'PARTNER', userId: 'u-1' }, user, 'GRANT')).toBe(false);
+    expect(mayActOnConsent({ role: 'SUPPORT', userId: 'u-1' }, user, 'GRANT')).toBe(false);
+  });
+
+  it('lets a contact’s owner or an ADMIN record a contact’s consent, and the DPO only its withdrawal', () => {
+    expect(mayActOnConsent({ role: 'MEMBER', userId: 'owner' }, contactOf('owner'), 'GRANT')).toBe(true);
+    expect(mayActOnConsent({ role: 'MEMBER', userId: 'other' }, contactOf('owner'), 'GRANT')).toBe(false);
+    expect(mayActOnConsent({ role: 'ADMIN', userId: 'other' }, contactOf('owner'), 'GRANT')).toBe(true);
+    expect(mayActOnConsent({ role: 'DPO', userId: 'other' }, contactOf('owner'), 'GRANT')).toBe(false);
+    expect(mayActOnConsent({ role: 'DPO', userId: 'other' }, contactOf('owner'), 'WITHDRAW')).toBe(true);
+    expect(mayActOnConsent({ role: 'PARTNER', userId: 'owner' }, contactOf('owner'), 'GRANT')).toBe(false);
+    expect(mayActOnConsent({ role: 'MEMBER', userId: 'owner' }, contactOf(null), 'GRANT')).toBe(false);
   });
 });
