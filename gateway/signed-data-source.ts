@@ -1,5 +1,6 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLDataSourceRequestKind } from '@apollo/gateway/dist/datasources/types';
+import type { Fetcher } from '@apollo/utils.fetcher';
 import { GraphQLError } from 'graphql';
 import { isNoticeWire } from '../privacy/enforcement/notices';
 import { CONTEXT_HEADER, type ContextSigner } from '../privacy/signed-context';
@@ -14,8 +15,9 @@ export class SignedContextDataSource extends RemoteGraphQLDataSource<GatewayCont
     private readonly subgraph: string,
     url: string,
     private readonly signer: ContextSigner,
+    fetcher?: Fetcher,
   ) {
-    super({ url });
+    super({ url, ...(fetcher ? { fetcher } : {}) });
   }
 
   /** Takes each subgraph's `extensions.privacy` aside for the response (privacy-notices.ts). */
@@ -32,7 +34,8 @@ export class SignedContextDataSource extends RemoteGraphQLDataSource<GatewayCont
   override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
     const caller = 'caller' in context ? context.caller : undefined;
     if (!caller || !request.http) return;
-    request.http.headers.set(CONTEXT_HEADER, await this.signer.sign(caller, this.subgraph));
+    // Signed last, over exactly what is sent: the subgraph runs nothing else under this header.
+    request.http.headers.set(CONTEXT_HEADER, await this.signer.sign(caller, this.subgraph, { query: request.query, operationName: request.operationName, variables: request.variables }));
   }
 
   /**
