@@ -114,7 +114,7 @@ function checkDocument(query: string, operationName: unknown, options: EdgeCheck
     document = parse(query, { maxTokens: options.limits.maxTokens, noLocation: true });
   } catch (error) {
     const message = (error as Error).message;
-    if (/more than \d+ tokens/.test(message)) refuse(`The operation has more than ${options.limits.maxTokens} tokens`, ErrorCode.QUERY_TOO_LARGE);
+    if (/contains more th\w+ \d+ tokens/.test(message)) refuse(`The operation has more than ${options.limits.maxTokens} tokens`, ErrorCode.QUERY_TOO_LARGE);
     refuse(message, 'GRAPHQL_PARSE_FAILED');
   }
   selectedOperation(document!, operationName);
