@@ -40,13 +40,14 @@ export class SignedContextDataSource extends RemoteGraphQLDataSource<GatewayCont
 
   /**
    * A subgraph that refuses a request outright (HTTP 4xx, e.g. an argument literal its scalar
-   * rejects) says why in a coded GraphQL error: pass that on instead of a bare "400: Bad Request".
+   * rejects, or 5xx when its store was unreachable while it checked the caller) says why in a coded
+   * GraphQL error, already masked by the subgraph: pass that on instead of a bare "400: Bad Request".
    */
   override async errorFromResponse(response: Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0]): Promise<GraphQLError> {
     const fallback = await super.errorFromResponse(response);
     const body = (fallback.extensions.response as { body?: { errors?: { message?: unknown; extensions?: { code?: unknown } }[] } } | undefined)?.body;
     const first = body?.errors?.[0];
-    if (response.status < 500 && typeof first?.message === 'string' && typeof first.extensions?.code === 'string') {
+    if (typeof first?.message === 'string' && typeof first.extensions?.code === 'string' && first.extensions.code !== 'INTERNAL_SERVER_ERROR') {
       return new GraphQLError(first.message, { extensions: { code: first.extensions.code, serviceName: this.subgraph } });
     }
     return fallback;

@@ -126,6 +126,7 @@ interface Store {
 async function relayTo(host: string, port: number): Promise<{ port: number; cut(): Promise<void>; restore(): Promise<void> }> {
   const sockets = new Set<net.Socket>();
   let server: net.Server | undefined;
+  let cut = false;
   const listenPort = await freePort();
   const open = () =>
     new Promise<void>((resolve) => {
@@ -145,10 +146,16 @@ async function relayTo(host: string, port: number): Promise<{ port: number; cut(
     port: listenPort,
     cut: () =>
       new Promise<void>((resolve) => {
+        if (cut) return resolve();
+        cut = true;
         for (const s of sockets) s.destroy();
         server!.close(() => resolve());
       }),
-    restore: open,
+    restore: async () => {
+      if (!cut) return;
+      cut = false;
+      await open();
+    },
   };
 }
 
@@ -379,8 +386,16 @@ async function main(): Promise<void> {
       await store.restore();
       say('database back');
     })();
-    await Promise.all([traffic, faults]);
-    const rssEnd = new Map(services.map((s) => [s.name, rssMb(s.child.pid)]));
+    // Memory at each quarter of the run, to tell growth that levels off from growth that does not.
+    const samples = new Map<string, (number | undefined)[]>(services.map((s) => [s.name, [rssStart.get(s.name)]]));
+    const sampling = (async () => {
+      for (const fraction of [0.25, 0.5, 0.75]) {
+        await sleep(at(fraction) - Date.now());
+        for (const s of services) samples.get(s.name)!.push(rssMb(s.child.pid));
+      }
+    })();
+    await Promise.all([traffic, faults, sampling]);
+    for (const s of services) samples.get(s.name)!.push(rssMb(s.child.pid));
 
     // Every audited answer that showed personal data must have its audit record(s), by the gateway's request id.
     const audit = await openDatabase(PRIVACY_STORE, store.url);
@@ -400,8 +415,8 @@ async function main(): Promise<void> {
       `hung past timeout   ${tally.hung} (no answer within ${timeoutMs + 5000} ms); slowest answer ${tally.slowest} ms`,
       `audited disclosures ${tally.disclosures.length}; without an audit record: ${unaudited}; audit records written ${recordsDuring}`,
       `crashes             ${crashes.length ? crashes.join(', ') : 0}`,
-      'RSS MB (start -> end)',
-      ...services.map((s) => `  ${s.name.padEnd(22)} ${rssStart.get(s.name) ?? '?'} -> ${rssEnd.get(s.name) ?? '?'}${s.name === VICTIM ? ' (restarted)' : ''}`),
+      'RSS MB at start, 1/4, 1/2, 3/4, end',
+      ...services.map((s) => `  ${s.name.padEnd(22)} ${samples.get(s.name)!.map((mb) => mb ?? '?').join(' -> ')}${s.name === VICTIM ? ` (killed and restarted at 1/2)` : ''}`),
       `service logs        ${path.join(workDir, 'services.log')}`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
