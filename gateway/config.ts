@@ -26,7 +26,7 @@ const schema = z.object({
   MAX_ALIASES: z.coerce.number().int().nonnegative().default(20),
   MAX_COST: z.coerce.number().int().positive().default(10000),
   MAX_OPERATIONS: z.coerce.number().int().positive().default(5),
-  MAX_TOKENS: z.coerce.number().int().positive().default(2000),
+  MAX_TOKENS: z.coerce.number().int().positive().default(1000),
   MAX_DIRECTIVES: z.coerce.number().int().nonnegative().default(20),
   SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().positive().default(10000),
   PLAYGROUND: z.enum(['on', 'off']).optional(),

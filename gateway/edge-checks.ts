@@ -32,7 +32,6 @@ export interface EdgeLimits {
 }
 
 export interface EdgeCheckOptions {
-  authenticator: Authenticator;
   limits: EdgeLimits;
   /** False in production: `__schema`/`__type` are refused wherever they appear. */
   introspection: boolean;
@@ -40,8 +39,9 @@ export interface EdgeCheckOptions {
   schema(): GraphQLSchema | undefined;
 }
 
-/** Without a token only `{ __typename }` is answered: its document is a handful of tokens. */
+/** Without a token only `{ __typename }` is answered: its document is a handful of tokens, its body a few bytes. */
 const ANONYMOUS_MAX_TOKENS = 32;
+const ANONYMOUS_MAX_BODY_BYTES = 4096;
 
 /** The caller this middleware established, read by the GraphQL context. */
 export function callerOf(res: Response): Caller | undefined {
@@ -114,6 +114,7 @@ function checkDocument(query: string, operationName: unknown, options: EdgeCheck
     document = parse(query, { maxTokens: options.limits.maxTokens, noLocation: true });
   } catch (error) {
     const message = (error as Error).message;
+    // graphql 16 words it "contains more that N tokens"; match either spelling.
     if (/contains more th\w+ \d+ tokens/.test(message)) refuse(`The operation has more than ${options.limits.maxTokens} tokens`, ErrorCode.QUERY_TOO_LARGE);
     refuse(message, 'GRAPHQL_PARSE_FAILED');
   }
@@ -144,22 +145,44 @@ function checkPersistedQueryHash(operation: OperationRequest): void {
   if (persisted.sha256Hash !== expected) refuse('The persisted query hash does not match the query', ErrorCode.PERSISTED_QUERY_HASH_MISMATCH);
 }
 
+const answerRefusal = (res: Response, error: unknown) => {
+  const { message, code } = error instanceof Refusal ? error : asRefusal(error);
+  res.status(httpStatusOf(code)).json({ errors: [{ message, extensions: { code } }] });
+};
+
 /**
- * The cheap checks every request passes before any GraphQL work, in order: the token (401), the
- * declared purpose, then per operation the persisted-query hash, the token limit, which operation
- * runs, introspection, depth, aliases and directives. Without a token only `{ __typename }` gets
- * through, after reading at most a few dozen tokens. A refusal answers with its code and the HTTP
- * status of the README's error table.
+ * First of the edge checks, before the body is even read: the token (401) and the declared
+ * purpose. An anonymous request may only be `{ __typename }`, so a body announced larger than a
+ * few KB is refused unread.
  */
-export function edgeChecks(options: EdgeCheckOptions): RequestHandler {
+export function authenticateAtEdge(authenticator: Authenticator): RequestHandler {
   return async (req, res, next) => {
     try {
-      const identity = await options.authenticator.authenticate(req.header('authorization'));
-      if (identity) {
-        const correlationId = currentCorrelationId();
-        const caller = establishCaller(identity, req.header('x-purpose'), currentRequestId() ?? 'unknown');
-        res.locals.caller = correlationId ? { ...caller, correlationId } : caller;
+      const identity = await authenticator.authenticate(req.header('authorization'));
+      if (!identity) {
+        if (Number(req.header('content-length') ?? 0) > ANONYMOUS_MAX_BODY_BYTES) throw new Refusal('Authentication required', ErrorCode.UNAUTHENTICATED);
+        return next();
       }
+      const correlationId = currentCorrelationId();
+      const caller = establishCaller(identity, req.header('x-purpose'), currentRequestId() ?? 'unknown');
+      res.locals.caller = correlationId ? { ...caller, correlationId } : caller;
+      next();
+    } catch (error) {
+      answerRefusal(res, error);
+    }
+  };
+}
+
+/**
+ * The checks every operation passes, once the body is read and before any GraphQL work: the
+ * persisted-query hash, the token limit, which operation runs, introspection, depth, aliases and
+ * directives. Without a caller only `{ __typename }` gets through, after reading at most a few
+ * dozen tokens. A refusal answers with its code and the HTTP status of the README's error table.
+ */
+export function checkOperations(options: EdgeCheckOptions): RequestHandler {
+  return (req, res, next) => {
+    try {
+      const identity = callerOf(res);
       for (const operation of operationsOf(req)) {
         if (!identity) {
           if (typeof operation.query !== 'string') throw new Refusal('Authentication required', ErrorCode.UNAUTHENTICATED);
@@ -177,8 +200,7 @@ export function edgeChecks(options: EdgeCheckOptions): RequestHandler {
       }
       next();
     } catch (error) {
-      const { message, code } = error instanceof Refusal ? error : asRefusal(error);
-      res.status(httpStatusOf(code)).json({ errors: [{ message, extensions: { code } }] });
+      answerRefusal(res, error);
     }
   };
 }

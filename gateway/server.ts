@@ -13,7 +13,7 @@ import { ContextSigner } from '../privacy/signed-context';
 import { Authenticator } from './auth';
 import type { GatewayConfig } from './config';
 import type { GatewayContext } from './context';
-import { callerOf, edgeChecks } from './edge-checks';
+import { authenticateAtEdge, callerOf, checkOperations } from './edge-checks';
 import { formatGatewayError, refusalStatus } from './errors';
 import { healthHandler } from './health';
 import { costLimit } from './limits';
@@ -91,9 +91,10 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
   app.use(
     '/graphql',
     noStore,
+    authenticateAtEdge(authenticator),
     express.json({ limit: config.bodyLimit }),
     operationsPerRequest(config.limits.maxOperations),
-    edgeChecks({ authenticator, limits: config.limits, introspection: !config.production, schema: () => apiSchema }),
+    checkOperations({ limits: config.limits, introspection: !config.production, schema: () => apiSchema }),
     expressMiddleware(apollo, {
       context: async ({ res }): Promise<GatewayContext> => {
         const requestId = currentRequestId() ?? 'unknown';
