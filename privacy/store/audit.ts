@@ -53,27 +53,44 @@ export interface ChainVerification {
 
 /** The append-only, keyed hash-chained audit log in the shared privacy store (one chain per tenant). */
 export class AuditLog {
-  /** On MySQL the chain's last record is read FOR UPDATE, so concurrent writers queue instead of colliding. */
-  private readonly lockLast: { lock?: { mode: 'pessimistic_write' } };
+  /** On MySQL, writers of one chain queue on its row in audit_chain_locks (see that migration). */
+  private readonly lockChain?: { insert: string; select: string };
+  /** Tenants whose lock row this process knows to exist. */
+  private readonly lockRows = new Set<string>();
 
   constructor(
     private readonly store: DataSource,
     private readonly key: string,
   ) {
-    this.lockLast = store.options.type === 'mysql' ? { lock: { mode: 'pessimistic_write' } } : {};
+    if (store.options.type === 'mysql') {
+      const q = (name: string) => store.driver.escape(name);
+      this.lockChain = {
+        insert: `INSERT IGNORE INTO ${q('audit_chain_locks')} (${q('tenantId')}) VALUES (?)`,
+        select: `SELECT ${q('tenantId')} FROM ${q('audit_chain_locks')} WHERE ${q('tenantId')} = ? FOR UPDATE`,
+      };
+    }
+  }
+
+  /** MySQL: the tenant's lock row exists (made outside the append transaction, so no lock upgrade is ever needed). */
+  private async ensureLockRow(tenantId: string): Promise<void> {
+    if (!this.lockChain || this.lockRows.has(tenantId)) return;
+    await this.store.query(this.lockChain.insert, [tenantId]);
+    this.lockRows.add(tenantId);
   }
 
   /**
    * Appends one record (and the people it concerns) at the end of the tenant's chain, in one
-   * transaction. Writers racing for the same position (other processes, a busy SQLite file, a
-   * MySQL deadlock) are sorted out by appendWithRetry: the unique (tenant, sequence) index refuses
-   * all but one, and the others try again on the new end.
+   * transaction. On MySQL writers queue on the chain's lock row; should writers still race for the
+   * same position (other processes on SQLite, a busy SQLite file), appendWithRetry sorts them out:
+   * the unique (tenant, sequence) index refuses all but one, and the others try again on the new end.
    */
-  append(entry: AuditEntry, subjects: readonly ConsentSubject[], now = new Date()): Promise<AuditRecordRow> {
+  async append(entry: AuditEntry, subjects: readonly ConsentSubject[], now = new Date()): Promise<AuditRecordRow> {
     const recordedAt = new Date(Math.floor(now.getTime() / 1000) * 1000);
+    await this.ensureLockRow(entry.tenantId);
     return appendWithRetry(this.store, async (tx) => {
+      if (this.lockChain) await tx.query(this.lockChain.select, [entry.tenantId]);
       const records = tx.getRepository(AuditRecordEntity);
-      const last = await records.findOne({ where: { tenantId: entry.tenantId }, order: { sequence: 'DESC' }, select: { sequence: true, hash: true }, ...this.lockLast });
+      const last = await records.findOne({ where: { tenantId: entry.tenantId }, order: { sequence: 'DESC' }, select: { sequence: true, hash: true } });
       const unhashed = { ...entry, id: randomUUID(), sequence: (last?.sequence ?? 0) + 1, recordedAt, prevHash: last?.hash ?? GENESIS_HASH };
       const record: AuditRecordRow = { ...unhashed, hash: recordHash(this.key, unhashed, subjects) };
       await records.insert(record);
