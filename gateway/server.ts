@@ -56,7 +56,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
 
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
-    // Introspection is refused by edgeChecks (with its own code, at any depth) when the config says so.
+    // Introspection is refused by checkOperations (with its own code, at any depth) when the config says so.
     introspection: true,
     // No "Did you mean …?" in production errors: they would map the schema for anyone.
     hideSchemaDetailsFromClientErrors: config.production,
