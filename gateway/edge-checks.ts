@@ -88,7 +88,8 @@ function selectedOperation(document: DocumentNode, operationName: unknown): Oper
     operation = operations.find((o) => o.name?.value === operationName);
     if (!operation) refuse('The operationName names no operation of the document', 'OPERATION_RESOLUTION_FAILURE');
   } else {
-    if (operations.length !== 1) refuse('The document holds several operations: name the one to run in operationName', 'OPERATION_RESOLUTION_FAILURE');
+    if (operations.length === 0) refuse('The document holds no operation', 'OPERATION_RESOLUTION_FAILURE');
+    if (operations.length > 1) refuse('The document holds several operations: name the one to run in operationName', 'OPERATION_RESOLUTION_FAILURE');
     operation = operations[0];
   }
   if (operation!.operation === 'subscription') refuse('Subscriptions are not supported', ErrorCode.BAD_REQUEST);

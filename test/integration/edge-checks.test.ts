@@ -101,6 +101,8 @@ describe('client mistakes get the status of the README’s error table', () => {
     expect([unknown.status, codeOf(unknown)]).toEqual([400, 'OPERATION_RESOLUTION_FAILURE']);
     const several = await t.query('{ me { id } } { tenant { name } }', { token: admin });
     expect([several.status, codeOf(several)]).toEqual([400, 'OPERATION_RESOLUTION_FAILURE']);
+    const none = await t.query('fragment F on User { id }', { token: admin });
+    expect([none.status, codeOf(none)]).toEqual([400, 'OPERATION_RESOLUTION_FAILURE']);
     const named = await postGraphQL(t.gatewayUrl, { query: 'query A { me { id } } query B { tenant { name } }', operationName: 'B' }, { authorization: `Bearer ${admin}` });
     expect(named.status).toBe(200);
     expect(named.body.data.tenant.name).toBeTruthy();
