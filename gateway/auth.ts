@@ -5,6 +5,9 @@ import { ROLES } from '../privacy/policy';
 import type { Caller } from '../privacy/caller';
 import type { GatewayConfig } from './config';
 
+/** How far in the future a token's `iat` may lie: the clock difference tolerated between issuer and gateway. */
+export const CLOCK_SKEW_SECONDS = 60;
+
 /** What a verified access token says about its bearer. */
 export type Identity = Omit<Caller, 'purpose' | 'requestId'>;
 
@@ -54,6 +57,10 @@ export class Authenticator {
     } catch (error) {
       throw unauthenticated(`Invalid access token (${describeJoseError(error)})`);
     }
+    // jose checks `iat` only against a maximum age: a token "issued" in the future would outlive its
+    // issuer's intent (and hints at a forged or mis-clocked issuer), so it is refused past a small skew.
+    const issuedAt = (payload as { iat?: unknown }).iat;
+    if (typeof issuedAt === 'number' && issuedAt > Date.now() / 1000 + CLOCK_SKEW_SECONDS) throw unauthenticated('Invalid access token (issued in the future)');
     const claims = claimsSchema.safeParse(payload);
     if (!claims.success) throw unauthenticated('Invalid access token (claims)');
     const { sub, tenant, role, team, partner, ticket } = claims.data;

@@ -26,6 +26,9 @@ const schema = z.object({
   MAX_ALIASES: z.coerce.number().int().nonnegative().default(20),
   MAX_COST: z.coerce.number().int().positive().default(10000),
   MAX_OPERATIONS: z.coerce.number().int().positive().default(5),
+  MAX_TOKENS: z.coerce.number().int().positive().default(1000),
+  MAX_DIRECTIVES: z.coerce.number().int().nonnegative().default(20),
+  SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().positive().default(10000),
   PLAYGROUND: z.enum(['on', 'off']).optional(),
 });
 
@@ -45,7 +48,9 @@ export interface GatewayConfig {
   internalSecret: string;
   bodyLimit: string;
   healthTimeoutMs: number;
-  limits: { maxDepth: number; maxAliases: number; maxCost: number; maxOperations: number };
+  limits: { maxDepth: number; maxAliases: number; maxCost: number; maxOperations: number; maxTokens: number; maxDirectives: number };
+  /** How long one subgraph fetch may take before that part of the answer is SERVICE_UNAVAILABLE. */
+  subgraphTimeoutMs: number;
   /** Serve the GraphiQL playground (default: on in development, off in production). */
   playground: boolean;
 }
@@ -82,6 +87,14 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     bodyLimit: parsed.BODY_LIMIT,
     healthTimeoutMs: parsed.HEALTH_TIMEOUT_MS,
     playground: parsed.PLAYGROUND ? parsed.PLAYGROUND === 'on' : !production,
-    limits: { maxDepth: parsed.MAX_DEPTH, maxAliases: parsed.MAX_ALIASES, maxCost: parsed.MAX_COST, maxOperations: parsed.MAX_OPERATIONS },
+    limits: {
+      maxDepth: parsed.MAX_DEPTH,
+      maxAliases: parsed.MAX_ALIASES,
+      maxCost: parsed.MAX_COST,
+      maxOperations: parsed.MAX_OPERATIONS,
+      maxTokens: parsed.MAX_TOKENS,
+      maxDirectives: parsed.MAX_DIRECTIVES,
+    },
+    subgraphTimeoutMs: parsed.SUBGRAPH_TIMEOUT_MS,
   };
 }

@@ -4,22 +4,24 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
+import type { GraphQLSchema } from 'graphql';
 import { listen, once, type RunningServer } from '../platform/http';
 import { httpErrorHandler, noStore, operationsPerRequest } from '../platform/http-errors';
 import { childLogger } from '../platform/logger';
 import { currentRequestId, requestIdMiddleware } from '../platform/request-id';
 import { ContextSigner } from '../privacy/signed-context';
 import { Authenticator } from './auth';
-import { establishCaller } from './caller';
 import type { GatewayConfig } from './config';
 import type { GatewayContext } from './context';
-import { formatGatewayError } from './errors';
+import { authenticateAtEdge, callerOf, checkOperations } from './edge-checks';
+import { formatGatewayError, refusalStatus } from './errors';
 import { healthHandler } from './health';
-import { operationLimits } from './limits';
+import { costLimit } from './limits';
 import { playgroundRouter } from './playground';
 import { privacyNotices } from './privacy-notices';
 import { requireAuthentication } from './require-authentication';
 import { SignedContextDataSource } from './signed-data-source';
+import { subgraphAgent, subgraphFetcher } from './subgraph-fetcher';
 
 const log = childLogger('gateway');
 
@@ -40,18 +42,24 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
   const authenticator = await Authenticator.create(config.jwt);
 
   let loaded = false;
+  let apiSchema: GraphQLSchema | undefined;
+  const agent = subgraphAgent();
   const gateway = new ApolloGateway({
     supergraphSdl,
-    buildService: ({ name, url }) => new SignedContextDataSource(name, urls[name] ?? url ?? '', signer),
+    buildService: ({ name, url }) =>
+      new SignedContextDataSource(name, urls[name] ?? url ?? '', signer, subgraphFetcher(name, { timeoutMs: config.subgraphTimeoutMs, agent })),
   });
-  gateway.onSchemaLoadOrUpdate(() => {
+  gateway.onSchemaLoadOrUpdate((update) => {
     loaded = true;
+    apiSchema = update.apiSchema;
   });
 
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
-    // Introspection is refused by operationLimits (with its own code) when the config says so.
+    // Introspection is refused by checkOperations (with its own code, at any depth) when the config says so.
     introspection: true,
+    // No "Did you mean …?" in production errors: they would map the schema for anyone.
+    hideSchemaDetailsFromClientErrors: config.production,
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
     formatError: (formatted, error) => formatGatewayError(formatted, error, currentRequestId()),
@@ -62,7 +70,8 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
       ApolloServerPluginCacheControlDisabled(),
       requireAuthentication,
       privacyNotices,
-      operationLimits({ ...config.limits, introspection: !config.production }),
+      refusalStatus,
+      costLimit(config.limits.maxCost),
     ],
   });
   await apollo.start();
@@ -82,14 +91,15 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
   app.use(
     '/graphql',
     noStore,
+    authenticateAtEdge(authenticator),
     express.json({ limit: config.bodyLimit }),
     operationsPerRequest(config.limits.maxOperations),
+    checkOperations({ limits: config.limits, introspection: !config.production, schema: () => apiSchema }),
     expressMiddleware(apollo, {
-      context: async ({ req }): Promise<GatewayContext> => {
+      context: async ({ res }): Promise<GatewayContext> => {
         const requestId = currentRequestId() ?? 'unknown';
-        const identity = await authenticator.authenticate(req.header('authorization'));
-        if (!identity) return { requestId };
-        return { requestId, caller: establishCaller(identity, req.header('x-purpose'), requestId) };
+        const caller = callerOf(res);
+        return caller ? { requestId, caller } : { requestId };
       },
     }),
   );
@@ -103,6 +113,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
     close: once(async () => {
       await running.close();
       await apollo.stop();
+      await agent.close();
     }),
   };
 }

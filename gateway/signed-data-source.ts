@@ -1,5 +1,6 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLDataSourceRequestKind } from '@apollo/gateway/dist/datasources/types';
+import type { Fetcher } from '@apollo/utils.fetcher';
 import { GraphQLError } from 'graphql';
 import { isNoticeWire } from '../privacy/enforcement/notices';
 import { CONTEXT_HEADER, type ContextSigner } from '../privacy/signed-context';
@@ -14,8 +15,9 @@ export class SignedContextDataSource extends RemoteGraphQLDataSource<GatewayCont
     private readonly subgraph: string,
     url: string,
     private readonly signer: ContextSigner,
+    fetcher?: Fetcher,
   ) {
-    super({ url });
+    super({ url, ...(fetcher ? { fetcher } : {}) });
   }
 
   /** Takes each subgraph's `extensions.privacy` aside for the response (privacy-notices.ts). */
@@ -37,18 +39,20 @@ export class SignedContextDataSource extends RemoteGraphQLDataSource<GatewayCont
   override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
     const caller = 'caller' in context ? context.caller : undefined;
     if (!caller || !request.http) return;
-    request.http.headers.set(CONTEXT_HEADER, await this.signer.sign(caller, this.subgraph));
+    // Signed last, over exactly what is sent: the subgraph runs nothing else under this header.
+    request.http.headers.set(CONTEXT_HEADER, await this.signer.sign(caller, this.subgraph, { query: request.query, operationName: request.operationName, variables: request.variables }));
   }
 
   /**
    * A subgraph that refuses a request outright (HTTP 4xx, e.g. an argument literal its scalar
-   * rejects) says why in a coded GraphQL error: pass that on instead of a bare "400: Bad Request".
+   * rejects, or 5xx when its store was unreachable while it checked the caller) says why in a coded
+   * GraphQL error, already masked by the subgraph: pass that on instead of a bare "400: Bad Request".
    */
   override async errorFromResponse(response: Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0]): Promise<GraphQLError> {
     const fallback = await super.errorFromResponse(response);
     const body = (fallback.extensions.response as { body?: { errors?: { message?: unknown; extensions?: { code?: unknown } }[] } } | undefined)?.body;
     const first = body?.errors?.[0];
-    if (response.status < 500 && typeof first?.message === 'string' && typeof first.extensions?.code === 'string') {
+    if (typeof first?.message === 'string' && typeof first.extensions?.code === 'string' && first.extensions.code !== 'INTERNAL_SERVER_ERROR') {
       return new GraphQLError(first.message, { extensions: { code: first.extensions.code, serviceName: this.subgraph } });
     }
     return fallback;

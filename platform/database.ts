@@ -134,3 +134,38 @@ export function inTransaction<T>(store: DataSource, work: (tx: EntityManager) =>
   sqliteTransactions.set(store, run.catch(() => undefined));
   return run;
 }
+
+/**
+ * Errors after which the same write may simply be tried again: a lost race for a unique position
+ * (another writer took the next sequence number first), a MySQL deadlock or lock wait, or a SQLite
+ * file held by another process's writer (SQLITE_BUSY, including a read snapshot gone stale).
+ */
+export function isRetryableWriteError(error: unknown): boolean {
+  const driver = (error as { driverError?: { code?: unknown } }).driverError;
+  const code = String(driver?.code ?? (error as { code?: unknown }).code ?? '');
+  return /^(ER_DUP_ENTRY|ER_LOCK_DEADLOCK|ER_LOCK_WAIT_TIMEOUT|SQLITE_BUSY.*|SQLITE_LOCKED.*|SQLITE_CONSTRAINT_UNIQUE|SQLITE_CONSTRAINT_PRIMARYKEY)$/.test(code);
+}
+
+export interface AppendOptions {
+  /** Tries in all (default 12). */
+  attempts?: number;
+}
+
+/**
+ * Appends at the end of a sequence: runs `work` (which reads the last position and inserts the
+ * next) in a transaction, and when another writer — in this process or another — won the race,
+ * the store was busy or MySQL chose this transaction as a deadlock victim, runs it again after a
+ * short random pause that grows with each try. Any other error is thrown at once. The one loop for
+ * every append-only log of the product (audit records, consent records).
+ */
+export async function appendWithRetry<T>(store: DataSource, work: (tx: EntityManager) => Promise<T>, options: AppendOptions = {}): Promise<T> {
+  const attempts = options.attempts ?? 12;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await inTransaction(store, work);
+    } catch (error) {
+      if (attempt >= attempts || !isRetryableWriteError(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
+    }
+  }
+}

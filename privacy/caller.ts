@@ -15,5 +15,8 @@ export interface Caller {
   partnerClientId?: string;
   ticket?: SupportTicket;
   purpose: Purpose;
+  /** Made by the gateway for each request; what audit records and logs are keyed by. */
   requestId: string;
+  /** The client's own `x-request-id`, kept only to correlate with its logs (never an audit key). */
+  correlationId?: string;
 }

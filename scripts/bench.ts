@@ -16,7 +16,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { mintDevToken } from '../gateway/dev-tokens';
 import { DEV_INTERNAL_SECRET } from '../platform/env';
-import { CONTEXT_HEADER, ContextSigner } from '../privacy/signed-context';
+import { CONTEXT_HEADER, ContextSigner, type SignedOperation } from '../privacy/signed-context';
 import { generateDemoData } from '../seed/generate';
 
 const { values } = parseArgs({
@@ -84,11 +84,11 @@ async function request(url: string, body: string, headers: Record<string, string
  * One client, one request at a time (latency without queueing: the stacks compare on service
  * time), sent to each stack in turn with the order rotated every time.
  */
-async function interleaved(urls: Record<Mode, string>, body: string, headers: () => Promise<Record<string, string>>): Promise<Record<Mode, Result>> {
+async function interleaved(urls: Record<Mode, string>, body: string, headers: (body: string) => Promise<Record<string, string>>): Promise<Record<Mode, Result>> {
   const latencies: Record<Mode, number[]> = { compiled: [], shield: [], off: [] };
   for (let i = 0; i < WARMUP + REQUESTS; i += 1) {
     for (const mode of [...MODES.slice(i % 3), ...MODES.slice(0, i % 3)]) {
-      const ms = await request(urls[mode], body, await headers());
+      const ms = await request(urls[mode], body, await headers(body));
       if (i >= WARMUP) latencies[mode].push(ms);
     }
   }
@@ -119,8 +119,9 @@ async function main(): Promise<void> {
     const signer = new ContextSigner(DEV_INTERNAL_SECRET);
     const contactIds = demo.contacts.filter((c) => c.tenantId === admin.tenantId).slice(0, 50).map((c) => c.id);
 
-    const contactsSigned = async () => ({ [CONTEXT_HEADER]: await signer.sign(caller, 'contacts') });
-    const callsSigned = async () => ({ [CONTEXT_HEADER]: await signer.sign(caller, 'calls') });
+    // Each request is signed for its own operation (the body it sends), as the gateway does.
+    const contactsSigned = async (body: string) => ({ [CONTEXT_HEADER]: await signer.sign(caller, 'contacts', JSON.parse(body) as SignedOperation) });
+    const callsSigned = async (body: string) => ({ [CONTEXT_HEADER]: await signer.sign(caller, 'calls', JSON.parse(body) as SignedOperation) });
     const ofContacts = (fields: string) => ({
       query: `query($r: [_Any!]!) { _entities(representations: $r) { ... on Contact { calls(first: 5) { nodes { ${fields} } } } } }`,
       variables: { r: contactIds.map((id) => ({ __typename: 'Contact', id })) },

@@ -68,6 +68,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       introspection: subgraphConfig.introspection,
       bodyLimit: subgraphConfig.bodyLimit,
       pseudonymSecret: subgraphConfig.pseudonymSecret,
+      auditKey: subgraphConfig.auditKey,
       privacyEnforcement: subgraphConfig.privacyEnforcement,
       privacyEngine: subgraphConfig.privacyEngine,
       recordingsBaseUrl: subgraphConfig.recordingsBaseUrl,

@@ -25,6 +25,7 @@ async function main(): Promise<void> {
     introspection: config.introspection,
     bodyLimit: config.bodyLimit,
     pseudonymSecret: config.pseudonymSecret,
+    auditKey: config.auditKey,
     privacyEnforcement: config.privacyEnforcement,
     privacyEngine: config.privacyEngine,
     recordingsBaseUrl: config.recordingsBaseUrl,

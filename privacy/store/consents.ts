@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { inTransaction } from '../../platform/database';
+import { appendWithRetry } from '../../platform/database';
 import type { ConsentPurpose } from '../policy';
 import { ConsentRecordEntity, type ConsentRecordRow, type ConsentSubjectType } from './entities';
 
@@ -59,23 +59,16 @@ export class ConsentStore {
   }
 
   /**
-   * Appends one record. The sequence is the next after the highest; two writers racing for the
-   * same number collide on its unique index and the loser takes the next one.
+   * Appends one record. The sequence is the next after the highest; writers racing for the same
+   * number collide on its unique index and the loser takes the next one (appendWithRetry).
    */
-  async record(entry: Omit<ConsentRecordRow, 'id' | 'recordedAt' | 'sequence'>, now = new Date()): Promise<ConsentRecordRow> {
-    for (let attempt = 0; ; attempt += 1) {
-      try {
-        return await inTransaction(this.store, async (tx) => {
-          const repo = tx.getRepository(ConsentRecordEntity);
-          const last = await repo.createQueryBuilder('c').select('MAX(c.sequence)', 'max').getRawOne<{ max: string | number | null }>();
-          const row: ConsentRecordRow = { ...entry, id: randomUUID(), recordedAt: now, sequence: Number(last?.max ?? 0) + 1 };
-          await repo.insert(row);
-          return row;
-        });
-      } catch (error) {
-        const code = String((error as { driverError?: { code?: string } }).driverError?.code ?? '');
-        if (attempt >= 4 || !/ER_DUP_ENTRY|SQLITE_CONSTRAINT/.test(code)) throw error;
-      }
-    }
+  record(entry: Omit<ConsentRecordRow, 'id' | 'recordedAt' | 'sequence'>, now = new Date()): Promise<ConsentRecordRow> {
+    return appendWithRetry(this.store, async (tx) => {
+      const repo = tx.getRepository(ConsentRecordEntity);
+      const last = await repo.createQueryBuilder('c').select('MAX(c.sequence)', 'max').getRawOne<{ max: string | number | null }>();
+      const row: ConsentRecordRow = { ...entry, id: randomUUID(), recordedAt: now, sequence: Number(last?.max ?? 0) + 1 };
+      await repo.insert(row);
+      return row;
+    });
   }
 }

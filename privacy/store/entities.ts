@@ -89,8 +89,8 @@ export const ConsentRecordEntity = new EntitySchema<ConsentRecordRow>({
 
 /**
  * One audited request in one subgraph: who was shown personal data, under which purpose and
- * ticket, which fields with which effect. Records of a tenant form a hash chain — each carries
- * the previous record's hash — so an edited, removed or reordered record breaks verification.
+ * ticket, which fields with which effect. Records of a tenant form a keyed hash chain — each
+ * carries the previous record's HMAC — so an edited, removed or reordered record breaks verification.
  */
 export interface AuditRecordRow {
   id: string;
@@ -103,7 +103,10 @@ export interface AuditRecordRow {
   purpose: string;
   ticketId: string | null;
   partnerClientId: string | null;
+  /** The gateway's id of the request (unique per request). */
   requestId: string;
+  /** The client's own x-request-id, if it sent one: for correlation only, never unique. */
+  correlationId: string | null;
   /** The subgraph that disclosed the values. */
   service: string;
   action: string;
@@ -127,6 +130,7 @@ export const AuditRecordEntity = new EntitySchema<AuditRecordRow>({
     ticketId: textColumn(100, true),
     partnerClientId: textColumn(100, true),
     requestId: textColumn(64),
+    correlationId: textColumn(64, true),
     service: textColumn(32),
     action: textColumn(32),
     detail: { type: 'text' },

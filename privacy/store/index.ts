@@ -2,6 +2,8 @@ import { AuditRecordEntity, AuditSubjectEntity, ConsentRecordEntity, PartnerAppE
 import { CreatePartnerRegistry1763800000100 } from './migrations/1763800000100-create-partner-registry';
 import { CreateConsentRecords1763800000101 } from './migrations/1763800000101-create-consent-records';
 import { CreateAuditLog1763800000102 } from './migrations/1763800000102-create-audit-log';
+import { AddAuditCorrelationId1763800000103 } from './migrations/1763800000103-add-audit-correlation-id';
+import { CreateAuditChainLocks1763800000104 } from './migrations/1763800000104-create-audit-chain-locks';
 
 /**
  * The shared privacy store: records every subgraph must read the same way (partner installations,
@@ -10,5 +12,5 @@ import { CreateAuditLog1763800000102 } from './migrations/1763800000102-create-a
 export const PRIVACY_STORE = {
   name: 'privacy',
   entities: [PartnerAppEntity, PartnerInstallationEntity, ConsentRecordEntity, AuditRecordEntity, AuditSubjectEntity],
-  migrations: [CreatePartnerRegistry1763800000100, CreateConsentRecords1763800000101, CreateAuditLog1763800000102],
+  migrations: [CreatePartnerRegistry1763800000100, CreateConsentRecords1763800000101, CreateAuditLog1763800000102, AddAuditCorrelationId1763800000103, CreateAuditChainLocks1763800000104],
 };

@@ -24,7 +24,7 @@ export const callResolvers: GraphQLResolverMap<Context> = {
     user: (call: CallLogRow) => ({ __typename: 'User', id: call.userId }),
     // Runs only when the policy shows the recording in full: a signed, expiring link, never the storage key.
     recordingUrl: (call: CallLogRow, _: unknown, { recordings }: Context) =>
-      call.recordingUrl ? signedRecordingUrl(call.recordingUrl, recordings.baseUrl, recordings.secret) : null,
+      call.recordingUrl ? signedRecordingUrl(call.id, recordings.baseUrl, recordings.secret) : null,
   },
   Contact: {
     __resolveReference: stub,

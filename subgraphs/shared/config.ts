@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEV_INTERNAL_SECRET, DEV_PSEUDONYM_SECRET, parseEnv, port } from '../../platform/env';
+import { DEV_AUDIT_KEY, DEV_INTERNAL_SECRET, DEV_PSEUDONYM_SECRET, parseEnv, port } from '../../platform/env';
 import { DEFAULT_DATABASE_URL } from '../../platform/database';
 import type { PrivacyEngine } from '../../privacy/enforcement/shield';
 import type { SubgraphName } from './subgraph';
@@ -23,6 +23,7 @@ const schema = z.object({
   INTERNAL_SIGNING_SECRET: z.string().min(32).default(DEV_INTERNAL_SECRET),
   BODY_LIMIT: z.string().default('1mb'),
   PSEUDONYM_SECRET: z.string().min(32).default(DEV_PSEUDONYM_SECRET),
+  AUDIT_KEY: z.string().min(32).default(DEV_AUDIT_KEY),
   PRIVACY_ENFORCEMENT: z.enum(['on', 'off']).default('on'),
   PRIVACY_ENGINE: z.enum(['compiled', 'shield']).default('compiled'),
   RECORDINGS_BASE_URL: z.string().url().default('http://127.0.0.1:4000/recordings'),
@@ -36,6 +37,8 @@ export interface SubgraphConfig {
   introspection: boolean;
   bodyLimit: string;
   pseudonymSecret: string;
+  /** HMAC key of the audit chain, held outside the store. */
+  auditKey: string;
   privacyEnforcement: boolean;
   privacyEngine: PrivacyEngine;
   recordingsBaseUrl: string;
@@ -46,6 +49,7 @@ export function loadSubgraphConfig(env: NodeJS.ProcessEnv = process.env): Subgra
   if (parsed.NODE_ENV === 'production') {
     if (parsed.INTERNAL_SIGNING_SECRET === DEV_INTERNAL_SECRET) throw new Error('INTERNAL_SIGNING_SECRET must be set in production');
     if (parsed.PSEUDONYM_SECRET === DEV_PSEUDONYM_SECRET) throw new Error('PSEUDONYM_SECRET must be set in production');
+    if (parsed.AUDIT_KEY === DEV_AUDIT_KEY) throw new Error('AUDIT_KEY must be set in production');
     if (parsed.PRIVACY_ENFORCEMENT === 'off') throw new Error('PRIVACY_ENFORCEMENT cannot be off in production');
   }
   return {
@@ -61,6 +65,7 @@ export function loadSubgraphConfig(env: NodeJS.ProcessEnv = process.env): Subgra
     introspection: parsed.NODE_ENV !== 'production',
     bodyLimit: parsed.BODY_LIMIT,
     pseudonymSecret: parsed.PSEUDONYM_SECRET,
+    auditKey: parsed.AUDIT_KEY,
     privacyEnforcement: parsed.PRIVACY_ENFORCEMENT === 'on',
     privacyEngine: parsed.PRIVACY_ENGINE,
     recordingsBaseUrl: parsed.RECORDINGS_BASE_URL,

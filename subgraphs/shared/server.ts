@@ -20,7 +20,7 @@ import { PartnerRegistry, splitScopes } from '../../privacy/store/partners';
 import { listen, once, type RunningServer } from '../../platform/http';
 import { httpErrorHandler, noStore } from '../../platform/http-errors';
 import { childLogger } from '../../platform/logger';
-import { CONTEXT_HEADER, ContextVerifier, InvalidContextError } from '../../privacy/signed-context';
+import { CONTEXT_HEADER, ContextVerifier, InvalidContextError, type SignedOperation } from '../../privacy/signed-context';
 import type { PrivacyServices, SubgraphContext } from './context';
 import { formatSubgraphError } from './errors';
 import type { SubgraphModule } from './subgraph';
@@ -38,6 +38,8 @@ export interface SubgraphServerOptions {
   bodyLimit: string;
   /** Master secret of the per-tenant pseudonym keys. */
   pseudonymSecret: string;
+  /** HMAC key of the audit chain (AUDIT_KEY). */
+  auditKey: string;
   /** Field-level privacy on (always, outside benchmarks that measure its cost). */
   privacyEnforcement: boolean;
   /** How the generated rules run: compiled onto the resolvers (default) or by graphql-shield's executor. */
@@ -90,6 +92,7 @@ function disclosureAudit(service: string): ApolloServerPlugin<SubgraphContext<un
                 ticketId: caller.ticket?.id ?? null,
                 partnerClientId: caller.partnerClientId ?? null,
                 requestId: caller.requestId,
+                correlationId: caller.correlationId ?? null,
                 service,
                 action: 'DISCLOSURE',
                 detail: disclosures.detail(),
@@ -125,7 +128,7 @@ export async function startSubgraph<L>(module: SubgraphModule<L>, options: Subgr
   const privacy: PrivacyServices = {
     partners: new PartnerRegistry(options.privacyStore),
     consents: new ConsentStore(options.privacyStore),
-    audit: new AuditLog(options.privacyStore),
+    audit: new AuditLog(options.privacyStore, options.auditKey),
   };
   // Fail closed: a subgraph whose SDL leaves a field unclassified does not start.
   const problems = lintClassification(module.name, module.typeDefs);
@@ -164,7 +167,9 @@ export async function startSubgraph<L>(module: SubgraphModule<L>, options: Subgr
       context: async ({ req }) => {
         let caller: Caller;
         try {
-          caller = await verifier.verify(req.header(CONTEXT_HEADER));
+          // The signature covers this operation: checked before anything of it is parsed or run.
+          const body = (req.body ?? {}) as SignedOperation;
+          caller = await verifier.verify(req.header(CONTEXT_HEADER), { query: body.query, operationName: body.operationName, variables: body.variables });
         } catch (error) {
           if (error instanceof InvalidContextError) {
             log.warn({ reason: error.message }, 'refused call without a valid gateway context');

@@ -1,3 +1,4 @@
+import { DEV_AUDIT_KEY } from '../../platform/env';
 import { AuditLog } from '../../privacy/store/audit';
 import { startTestStack, type TestStack } from '../helpers/stack';
 
@@ -9,7 +10,7 @@ const ticket = { id: 'T-1001', reason: 'Customer asked for help with their conta
 
 beforeAll(async () => {
   t = await startTestStack();
-  audit = new AuditLog(t.stack.stores.privacy);
+  audit = new AuditLog(t.stack.stores.privacy, DEV_AUDIT_KEY);
 });
 afterAll(() => t.close());
 
@@ -101,6 +102,7 @@ describe('audit of disclosures', () => {
       ticketId: null,
       partnerClientId: null,
       requestId: `concurrent-${i}`,
+      correlationId: null,
       service: 'test',
       action: 'DISCLOSURE',
       detail: '{}',
@@ -123,7 +125,7 @@ describe('under graphql-shield’s own executor', () => {
     const token = await shielded.tokenFor('SUPPORT', { claims: { ticket } });
     const res = await shielded.query(CONTACTS, { token });
     const shown = res.body.data.contacts.nodes.length;
-    const [record] = await new AuditLog(shielded.stack.stores.privacy).records(shielded.demo.tenants[0]!.id);
+    const [record] = await new AuditLog(shielded.stack.stores.privacy, DEV_AUDIT_KEY).records(shielded.demo.tenants[0]!.id);
     expect(JSON.parse(record!.detail)).toEqual({ fields: { 'Contact.email': { FULL: shown }, 'Contact.name': { FULL: shown } } });
   });
 });
@@ -143,7 +145,7 @@ describe('when the audit log cannot be written', () => {
     expect(res.body.errors?.[0]?.extensions?.code).toBe('AUDIT_UNAVAILABLE');
     expect(res.body.data?.contacts ?? null).toBeNull();
     expect(JSON.stringify(res.body)).not.toContain('@');
-    expect(await new AuditLog(broken.stack.stores.privacy).records(broken.demo.tenants[0]!.id)).toEqual([]);
+    expect(await new AuditLog(broken.stack.stores.privacy, DEV_AUDIT_KEY).records(broken.demo.tenants[0]!.id)).toEqual([]);
 
     const admin = await broken.tokenFor('ADMIN');
     expect((await broken.query(CONTACTS, { token: admin })).body.data.contacts.nodes).toHaveLength(5);

@@ -9,7 +9,7 @@ let t: TestStack;
 let token: string;
 
 beforeAll(async () => {
-  t = await startTestStack({ gateway: { limits: { maxDepth: 8, maxAliases: 5, maxCost: 3000, maxOperations: 3 }, bodyLimit: '20kb' } });
+  t = await startTestStack({ gateway: { limits: { maxDepth: 8, maxAliases: 5, maxCost: 3000, maxOperations: 3, maxTokens: 2000, maxDirectives: 10 }, bodyLimit: "20kb" } });
   token = await t.tokenFor('ADMIN');
 });
 afterAll(() => t.close());

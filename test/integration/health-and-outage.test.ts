@@ -71,7 +71,7 @@ describe('database outage', () => {
     if (url && relay) url.port = String(relay.port);
     // A contacts subgraph of its own, wired to a database the test can take away.
     const dataSource = await openDatabase(contactsSubgraph.database, url ? url.toString() : t.database.url);
-    const contacts = await startSubgraph(contactsSubgraph, { host: '127.0.0.1', port: 0, dataSource, privacyStore: t.stack.stores.privacy, internalSecret: DEV_INTERNAL_SECRET, introspection: false, bodyLimit: '1mb', pseudonymSecret: 'x'.repeat(32), privacyEnforcement: true, recordingsBaseUrl: 'http://127.0.0.1/recordings' });
+    const contacts = await startSubgraph(contactsSubgraph, { host: '127.0.0.1', port: 0, dataSource, privacyStore: t.stack.stores.privacy, internalSecret: DEV_INTERNAL_SECRET, introspection: false, bodyLimit: '1mb', pseudonymSecret: 'x'.repeat(32), auditKey: 'a'.repeat(32), privacyEnforcement: true, recordingsBaseUrl: 'http://127.0.0.1/recordings' });
     const { startGateway } = await import('../../gateway/server');
     const { loadGatewayConfig } = await import('../../gateway/config');
     const urls = Object.fromEntries(Object.entries(t.stack.subgraphs).map(([name, s]) => [name, s.url]));

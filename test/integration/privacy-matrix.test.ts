@@ -113,12 +113,9 @@ async function observe(caller: CallerSpec, kind: Kind, id: string, field: string
       purpose: caller.purpose ?? ({ SUPPORT: 'SUPPORT', PARTNER: 'PARTNER_SHARING', DPO: 'RIGHTS_REQUEST' } as Partial<Record<Role, Purpose>>)[caller.role] ?? 'SERVICE',
       requestId: 'matrix',
     };
-    const signed = await new ContextSigner(DEV_INTERNAL_SECRET).sign(context, route.subgraph);
-    const res = await postGraphQL(
-      t.stack.subgraphs[route.subgraph].url,
-      { query: `{ _entities(representations: [{ __typename: "${route.typename}", id: "${id}" }]) { ${route.selection(field)} } }` },
-      { [CONTEXT_HEADER]: signed },
-    );
+    const operation = { query: `{ _entities(representations: [{ __typename: "${route.typename}", id: "${id}" }]) { ${route.selection(field)} } }` };
+    const signed = await new ContextSigner(DEV_INTERNAL_SECRET).sign(context, route.subgraph, operation);
+    const res = await postGraphQL(t.stack.subgraphs[route.subgraph].url, operation, { [CONTEXT_HEADER]: signed });
     expect(res.body.errors).toBeUndefined();
     const wire = (res.body.extensions?.privacy ?? { rows: [], groups: [] }) as NoticeWire;
     const notice = [...wireNotices(wire)].map((n) => ({ ...n, path: pathSegments(n.path) })).find((n) => n.path[n.path.length - 1] === field);

@@ -135,8 +135,9 @@ describe('tenant isolation', () => {
   it.each(Object.keys(ENTITY_CASES))('_entities %s resolves nothing of tenant B', async (key) => {
     const { subgraph, query, expectEmpty } = ENTITY_CASES[key]!;
     const user = t.demo.users[0]!;
-    const context = await new ContextSigner(DEV_INTERNAL_SECRET).sign({ userId: user.id, tenantId: A(), role: 'ADMIN', purpose: 'SERVICE', requestId: 'isolation' }, subgraph);
-    const res = await postGraphQL(t.stack.subgraphs[subgraph].url, { query: query() }, { [CONTEXT_HEADER]: context });
+    const operation = { query: query() };
+    const context = await new ContextSigner(DEV_INTERNAL_SECRET).sign({ userId: user.id, tenantId: A(), role: 'ADMIN', purpose: 'SERVICE', requestId: 'isolation' }, subgraph, operation);
+    const res = await postGraphQL(t.stack.subgraphs[subgraph].url, operation, { [CONTEXT_HEADER]: context });
     expect(res.body.errors).toBeUndefined();
     expectEmpty(res.body.data._entities[0]);
   });

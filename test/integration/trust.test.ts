@@ -61,6 +61,7 @@ describe('gateway authentication', () => {
     const forged = await new ContextSigner(DEV_INTERNAL_SECRET).sign(
       { ...caller, userId: otherTenantUser.id, tenantId: otherTenantUser.tenantId },
       'accounts',
+      { query: '{ me { id } }' },
     );
     const token = await t.tokenFor('ADMIN');
     const res = await t.query('{ me { id } }', { token, headers: { [CONTEXT_HEADER]: forged } });
@@ -76,8 +77,8 @@ describe('subgraphs answer only the gateway', () => {
   });
 
   it.each(SUBGRAPH_NAMES)('%s refuses forged, expired and wrong-audience contexts', async (name) => {
-    const forged = await new ContextSigner('an-attacker-secret-that-is-long-enough-00').sign(caller, name);
-    const wrongAudience = await new ContextSigner(DEV_INTERNAL_SECRET).sign(caller, name === 'accounts' ? 'contacts' : 'accounts');
+    const forged = await new ContextSigner('an-attacker-secret-that-is-long-enough-00').sign(caller, name, { query: ENTITIES });
+    const wrongAudience = await new ContextSigner(DEV_INTERNAL_SECRET).sign(caller, name === 'accounts' ? 'contacts' : 'accounts', { query: ENTITIES });
     const expired = await new SignJWT({ caller })
       .setProtectedHeader({ alg: 'HS256' })
       .setIssuer('crm-gateway')
@@ -92,7 +93,7 @@ describe('subgraphs answer only the gateway', () => {
   });
 
   it.each(SUBGRAPH_NAMES)('%s answers a correctly signed context', async (name) => {
-    const context = await new ContextSigner(DEV_INTERNAL_SECRET).sign(caller, name);
+    const context = await new ContextSigner(DEV_INTERNAL_SECRET).sign(caller, name, { query: ENTITIES });
     const res = await postGraphQL(t.stack.subgraphs[name].url, { query: ENTITIES }, { [CONTEXT_HEADER]: context });
     expect(res.status).toBe(200);
     expect(res.body.data._service.sdl).toContain('type Query');
