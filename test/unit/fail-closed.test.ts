@@ -42,6 +42,7 @@ describe('fail closed', () => {
         introspection: false,
         bodyLimit: '1mb',
         pseudonymSecret: 'x',
+        auditKey: 'x',
         privacyEnforcement: true,
         recordingsBaseUrl: 'http://127.0.0.1/recordings',
       }),
