@@ -14,8 +14,12 @@ import { establishCaller } from './caller';
 import type { GatewayConfig } from './config';
 import type { GatewayContext } from './context';
 import { formatGatewayError } from './errors';
-import { healthHandler } from './health';
+import { corsAllowList } from './cors';
+import { healthHandler, liveHandler } from './health';
+import { operationLimitsWithIntrospection } from './introspection-limits';
 import { operationLimits } from './limits';
+import { GatewayMetrics } from './metrics';
+import { metricsHandler } from '../platform/metrics';
 import { playgroundRouter } from './playground';
 import { privacyNotices } from './privacy-notices';
 import { requireAuthentication } from './require-authentication';
@@ -38,11 +42,13 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
   const urls = subgraphUrlsOf(supergraphSdl, config.subgraphUrls);
   const signer = new ContextSigner(config.internalSecret);
   const authenticator = await Authenticator.create(config.jwt);
+  const metrics = new GatewayMetrics();
 
   let loaded = false;
+  let stopping = false;
   const gateway = new ApolloGateway({
     supergraphSdl,
-    buildService: ({ name, url }) => new SignedContextDataSource(name, urls[name] ?? url ?? '', signer),
+    buildService: ({ name, url }) => metrics.measure(name, new SignedContextDataSource(name, urls[name] ?? url ?? '', signer)),
   });
   gateway.onSchemaLoadOrUpdate(() => {
     loaded = true;
@@ -53,6 +59,8 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
     // Introspection is refused by operationLimits (with its own code) when the config says so.
     introspection: true,
     includeStacktraceInErrorResponses: false,
+    // The process stops it (platform/shutdown.ts) once its HTTP requests in flight are answered.
+    stopOnTerminationSignals: false,
     csrfPrevention: true,
     formatError: (formatted, error) => formatGatewayError(formatted, error, currentRequestId()),
     allowBatchedHttpRequests: config.limits.maxOperations > 1,
@@ -62,7 +70,10 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
       ApolloServerPluginCacheControlDisabled(),
       requireAuthentication,
       privacyNotices,
-      operationLimits({ ...config.limits, introspection: !config.production }),
+      // After privacyNotices: counts the notices it merged.
+      metrics.plugin(),
+      // Development tools introspect with a deeper query than data operations may use; production refuses introspection.
+      config.production ? operationLimits({ ...config.limits, introspection: false }) : operationLimitsWithIntrospection(config.limits),
     ],
   });
   await apollo.start();
@@ -70,15 +81,18 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
   const app = express();
   app.disable('x-powered-by');
   app.use(requestIdMiddleware);
-  app.get(
-    '/health',
-    healthHandler({
-      isSupergraphLoaded: () => loaded,
-      subgraphHealthUrls: Object.fromEntries(Object.entries(urls).map(([name, url]) => [name, url.replace(/\/graphql$/, '/health')])),
-      timeoutMs: config.healthTimeoutMs,
-    }),
-  );
-  if (config.playground) app.use(playgroundRouter({ development: !config.production }));
+  app.use(metrics.http);
+  app.use(corsAllowList(config.corsOrigins));
+  const ready = healthHandler({
+    isSupergraphLoaded: () => loaded,
+    subgraphHealthUrls: Object.fromEntries(Object.entries(urls).map(([name, url]) => [name, url.replace(/\/graphql$/, '/health')])),
+    timeoutMs: config.healthTimeoutMs,
+    isStopping: () => stopping,
+  });
+  app.get(['/health', '/health/ready'], ready);
+  app.get('/health/live', liveHandler);
+  app.get('/metrics', metricsHandler(metrics.registry));
+  if (config.playground) app.use(playgroundRouter({ development: !config.production, supergraphSdl, authenticator }));
   app.use(
     '/graphql',
     noStore,
@@ -96,11 +110,12 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
 
   app.use(httpErrorHandler);
 
-  const running = await listen(app, config.host, config.port, '/graphql');
+  const running = await listen(app, config.host, config.port, { path: '/graphql', shutdownTimeoutMs: config.shutdownTimeoutMs });
   log.info({ url: running.url, subgraphs: urls }, 'gateway listening');
   return {
     ...running,
     close: once(async () => {
+      stopping = true;
       await running.close();
       await apollo.stop();
     }),
