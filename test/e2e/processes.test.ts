@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { exportSPKI, generateKeyPair } from 'jose';
 import { mintDevToken } from '../../gateway/dev-tokens';
 import { generateDemoData } from '../../seed/generate';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
@@ -67,6 +68,10 @@ describe('entry points', () => {
       await new Promise((r) => setTimeout(r, 100));
       expect(output()).toContain(`http://127.0.0.1:${ports.PORT}/graphql`);
       expect(output()).toContain(`http://127.0.0.1:${ports.LOCATION_PORT}/graphql`);
+      expect(output()).toContain(`playground http://127.0.0.1:${ports.PORT}/`);
+      expect(output()).toContain('Development token: npm run -s token');
+      // Tracing is off unless configured.
+      expect(output()).not.toContain('traceId');
       const res = await askMe(`http://127.0.0.1:${ports.PORT}/graphql`);
       expect(res.body.errors).toBeUndefined();
       expect(res.body.data.me.name).toBe(demo.users[0]!.name);
@@ -123,6 +128,29 @@ describe('entry points', () => {
       // Each subgraph stops cleanly too: requests finished, stores closed, exit 0.
       expect(await Promise.all(children.map(stop))).toEqual([0, 0, 0, 0, 0]);
       await relay.close();
+    }
+  });
+
+  it('in production, advertises neither the playground nor development tokens', async () => {
+    const { publicKey } = await generateKeyPair('RS256');
+    const child = run('scripts/start.ts', [], {
+      ...portEnv,
+      DATABASE_URL: database.url,
+      NODE_ENV: 'production',
+      JWT_ALGORITHMS: 'RS256',
+      JWT_PUBLIC_KEY: await exportSPKI(publicKey),
+      INTERNAL_SIGNING_SECRET: 'i'.repeat(40),
+      PSEUDONYM_SECRET: 'p'.repeat(40),
+    });
+    const output = outputOf(child);
+    try {
+      expect(await waitForHealth(`http://127.0.0.1:${ports.PORT}/health/ready`)).toBe(200);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(output()).toContain(`gateway    http://127.0.0.1:${ports.PORT}/graphql`);
+      expect(output()).toContain(`/health/ready`);
+      expect(output()).not.toMatch(/playground|token/i);
+    } finally {
+      expect(await stop(child)).toBe(0);
     }
   });
 
