@@ -1,10 +1,9 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { pipeline } from 'node:stream/promises';
-import { spawn } from 'node:child_process';
 import chromium from '@sparticuz/chromium';
 
 /** The system's Chromium, where a distribution installed one (`apt-get install chromium`). */
