@@ -47,6 +47,10 @@ async function bundledLibraries(): Promise<string> {
 export async function browserBinary(): Promise<BrowserBinary> {
   if (process.env.CHROMIUM_PATH) return { executablePath: process.env.CHROMIUM_PATH, source: 'CHROMIUM_PATH' };
   if (fs.existsSync(SYSTEM_CHROMIUM)) return { executablePath: SYSTEM_CHROMIUM, source: 'system' };
+  // The package ships a Linux x64 build only.
+  if (process.platform !== 'linux' || process.arch !== 'x64') {
+    throw new Error(`The browser test needs Chromium: set CHROMIUM_PATH (the npm-packaged one is for Linux x64, this is ${process.platform} ${process.arch})`);
+  }
   const executablePath = await chromium.executablePath();
   if (missingLibraries(executablePath).length === 0) return { executablePath, source: 'npm' };
   return { executablePath, env: { LD_LIBRARY_PATH: await bundledLibraries() }, source: 'npm' };
