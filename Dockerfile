@@ -5,7 +5,8 @@ ARG NODE_VERSION=22
 
 FROM node:${NODE_VERSION}-bookworm AS build
 WORKDIR /app
-ENV npm_config_build_from_source=true
+# Native modules compile against the headers that come with the image's Node (nothing fetched).
+ENV npm_config_build_from_source=true npm_config_nodedir=/usr/local
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
