@@ -49,13 +49,14 @@ async function runAndRead(page: Page): Promise<string> {
   const response = page.waitForResponse((r) => r.url().endsWith('/graphql') && r.request().method() === 'POST' && !(r.request().postData() ?? '').includes('IntrospectionQuery'));
   await page.click('.graphiql-execute-button');
   const json = await (await response).json();
+  // GraphiQL shows the answer as JSON.stringify(answer, null, 2): wait for this answer, not the last one.
   await page.waitForFunction(
     ([s, expected]) => {
       const doc = (globalThis as unknown as { document: { querySelector(q: string): unknown } }).document;
       const editor = (doc.querySelector(s) as { CodeMirror?: { getValue(): string } } | null)?.CodeMirror;
-      return editor ? editor.getValue().includes(expected) : false;
+      return editor ? editor.getValue() === expected : false;
     },
-    ['.result-window .CodeMirror', json.errors ? '"errors"' : '"data"'] as const,
+    ['.result-window .CodeMirror', JSON.stringify(json, null, 2)] as const,
   );
   return editorText(page, '.result-window .CodeMirror');
 }
@@ -206,6 +207,20 @@ describe('playground', () => {
     // The command asks the same question, as the same caller, and gets the same answer.
     const replay = await t.query(JSON.parse(body!).query, { token });
     expect(replay.body.data).toEqual(answer.data);
+    await page.close();
+  });
+
+  it('runs every example to an answer with data on the demo data', async () => {
+    const { page } = await openPlayground();
+    await switchCaller(page, { role: 'ADMIN' });
+    const labels = await page.locator('nav[aria-label="examples"] button').allInnerTexts();
+    expect(labels.length).toBeGreaterThanOrEqual(4);
+    for (const label of labels) {
+      await page.click(`nav[aria-label="examples"] >> text=${label}`);
+      const answer = JSON.parse(await runAndRead(page));
+      expect({ label, errors: answer.errors }).toEqual({ label, errors: undefined });
+      for (const [field, value] of Object.entries(answer.data)) expect({ label, field, value }).toEqual({ label, field, value: expect.anything() });
+    }
     await page.close();
   });
 
