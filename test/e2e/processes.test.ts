@@ -8,11 +8,13 @@ import { startRelay, until } from '../helpers/relay';
 import { postGraphQL } from '../helpers/stack';
 
 const ROOT = path.resolve(__dirname, '../..');
-const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
 
-/** The real entry points, as `npm start` and docker-compose run them, on ports of their own. */
+/**
+ * The real entry points, as `npm start` runs them (node with tsx's loader, so signals reach the
+ * service itself), on ports of their own.
+ */
 function run(script: string, args: string[], env: Record<string, string>): ChildProcess {
-  return spawn(TSX, [script, ...args], { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'warn', NODE_ENV: 'development', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'warn', NODE_ENV: 'development', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 function outputOf(child: ChildProcess): () => string {

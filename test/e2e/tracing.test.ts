@@ -6,7 +6,6 @@ import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { postGraphQL } from '../helpers/stack';
 
 const ROOT = path.resolve(__dirname, '../..');
-const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
 
 interface PrintedSpan {
   traceId: string;
@@ -43,7 +42,7 @@ describe('tracing', () => {
       CALLS_PORT: String(port + 3),
       LOCATION_PORT: String(port + 4),
     };
-    const child = spawn(TSX, ['scripts/start.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));
