@@ -62,7 +62,7 @@ export class Authenticator {
     const issuedAt = (payload as { iat?: unknown }).iat;
     if (typeof issuedAt === 'number' && issuedAt > Date.now() / 1000 + CLOCK_SKEW_SECONDS) throw unauthenticated('Invalid access token (issued in the future)');
     const claims = claimsSchema.safeParse(payload);
-    if (!claims.success) throw unauthenticated('Invalid access token (claims)');
+    if (!claims.success) throw unauthenticated(`Invalid access token (${describeClaimIssues(claims.error.issues, payload)})`);
     const { sub, tenant, role, team, partner, ticket } = claims.data;
     return {
       userId: sub,
@@ -73,6 +73,18 @@ export class Authenticator {
       ...(ticket ? { ticket } : {}),
     };
   }
+}
+
+/** Names each wrong claim and what is wrong with it (never its value): `claim tenant: missing`. */
+function describeClaimIssues(issues: readonly z.core.$ZodIssue[], payload: unknown): string {
+  const claims = payload as Record<string, unknown>;
+  const named = new Map<string, string>();
+  for (const issue of issues) {
+    const claim = issue.path.map(String).join('.') || 'payload';
+    if (named.has(claim)) continue;
+    named.set(claim, claims[String(issue.path[0])] === undefined ? 'missing' : issue.message);
+  }
+  return [...named].map(([claim, problem]) => `claim ${claim}: ${problem}`).join('; ');
 }
 
 function describeJoseError(error: unknown): string {

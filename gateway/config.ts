@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_SUPERGRAPH_PATH } from '../schema';
-import { DEV_INTERNAL_SECRET, DEV_JWT_SECRET, parseEnv, port } from '../platform/env';
+import { DEV_INTERNAL_SECRET, DEV_JWT_SECRET, parseEnv, port, shutdownTimeout, type ConfigProblem } from '../platform/env';
+import { parseOrigins } from './cors';
 
 const optionalUrl = z.string().url().optional();
 
@@ -30,7 +31,43 @@ const schema = z.object({
   MAX_DIRECTIVES: z.coerce.number().int().nonnegative().default(20),
   SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().positive().default(10000),
   PLAYGROUND: z.enum(['on', 'off']).optional(),
+  SHUTDOWN_TIMEOUT_MS: shutdownTimeout,
+  CORS_ORIGINS: z.string().default('').transform((value, ctx) => {
+    try {
+      return parseOrigins(value);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      return z.NEVER;
+    }
+  }),
 });
+
+/** Secrets that may come from a mounted file instead (`JWT_PUBLIC_KEY_FILE=/run/secrets/jwt.pem`). */
+const SECRET_FILES = ['JWT_SECRET', 'JWT_PUBLIC_KEY', 'INTERNAL_SIGNING_SECRET'];
+
+/** Algorithms a production token may be signed with: asymmetric only, so the gateway holds no signing key. */
+const ASYMMETRIC = /^(RS|PS|ES)(256|384|512)$|^EdDSA$/;
+
+/** What production requires beyond well-formed values: real keys, never the development ones. */
+function productionRules(parsed: Partial<z.infer<typeof schema>>): ConfigProblem[] {
+  if (parsed.NODE_ENV !== 'production') return [];
+  const problems: ConfigProblem[] = [];
+  if (!parsed.JWT_JWKS_URL && !parsed.JWT_PUBLIC_KEY) {
+    problems.push({ variable: 'JWT_JWKS_URL', message: 'production needs JWT_JWKS_URL or JWT_PUBLIC_KEY (the identity provider\'s keys), not a shared secret' });
+  }
+  if (parsed.JWT_ALGORITHMS !== undefined) {
+    const refused = algorithmsOf(parsed.JWT_ALGORITHMS).filter((a) => !ASYMMETRIC.test(a));
+    if (refused.length > 0 || algorithmsOf(parsed.JWT_ALGORITHMS).length === 0) {
+      problems.push({ variable: 'JWT_ALGORITHMS', message: `production accepts asymmetric algorithms only (e.g. RS256, ES256); got ${parsed.JWT_ALGORITHMS || 'none'}` });
+    }
+  }
+  if (parsed.INTERNAL_SIGNING_SECRET === DEV_INTERNAL_SECRET) {
+    problems.push({ variable: 'INTERNAL_SIGNING_SECRET', message: 'must be set in production (32+ characters, the same for the gateway and every subgraph)' });
+  }
+  return problems;
+}
+
+const algorithmsOf = (list: string) => list.split(',').map((a) => a.trim()).filter(Boolean);
 
 export type JwtKeySource =
   | { kind: 'secret'; secret: string }
@@ -53,23 +90,21 @@ export interface GatewayConfig {
   subgraphTimeoutMs: number;
   /** Serve the GraphiQL playground (default: on in development, off in production). */
   playground: boolean;
+  /** How long a stop waits for requests in flight. */
+  shutdownTimeoutMs: number;
+  /** Browser origins allowed to call the API (CORS); empty: none. */
+  corsOrigins: string[];
 }
 
 export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
-  const parsed = parseEnv(schema, env);
+  const parsed = parseEnv(schema, env, { secretFiles: SECRET_FILES, rules: productionRules });
   const production = parsed.NODE_ENV === 'production';
-  const algorithms = parsed.JWT_ALGORITHMS.split(',').map((a) => a.trim()).filter(Boolean);
+  const algorithms = algorithmsOf(parsed.JWT_ALGORITHMS);
 
   let key: JwtKeySource;
   if (parsed.JWT_JWKS_URL) key = { kind: 'jwks', url: parsed.JWT_JWKS_URL };
   else if (parsed.JWT_PUBLIC_KEY) key = { kind: 'pem', pem: parsed.JWT_PUBLIC_KEY };
   else key = { kind: 'secret', secret: parsed.JWT_SECRET ?? DEV_JWT_SECRET };
-
-  if (production) {
-    if (key.kind === 'secret') throw new Error('Production needs JWT_JWKS_URL or JWT_PUBLIC_KEY, not a shared secret');
-    if (algorithms.some((a) => a.startsWith('HS') || a === 'none')) throw new Error('Production accepts RS256/ES256 tokens only');
-    if (parsed.INTERNAL_SIGNING_SECRET === DEV_INTERNAL_SECRET) throw new Error('INTERNAL_SIGNING_SECRET must be set in production');
-  }
 
   return {
     production,
@@ -96,5 +131,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
       maxDirectives: parsed.MAX_DIRECTIVES,
     },
     subgraphTimeoutMs: parsed.SUBGRAPH_TIMEOUT_MS,
+    shutdownTimeoutMs: parsed.SHUTDOWN_TIMEOUT_MS,
+    corsOrigins: parsed.CORS_ORIGINS,
   };
 }

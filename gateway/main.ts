@@ -1,15 +1,20 @@
 /** The gateway alone (`npm run start:gateway`), for deployments that run one service per process. */
-import { logger } from '../platform/logger';
-import { loadGatewayConfig } from './config';
-import { startGateway } from './server';
+import { startTracing } from '../platform/tracing';
 
-startGateway(loadGatewayConfig())
-  .then((gateway) => {
-    const stop = () => void gateway.close().then(() => process.exit(0));
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  })
-  .catch((error: unknown) => {
-    logger.fatal({ err: { name: (error as Error).name, message: (error as Error).message } }, 'gateway failed to start');
-    process.exit(1);
-  });
+// Before anything else loads: tracing instruments http and graphql as they are required.
+const tracing = startTracing('crm-gateway');
+
+const { failedToStart, stopOnSignals } = require('../platform/shutdown') as typeof import('../platform/shutdown');
+const { loadGatewayConfig } = require('./config') as typeof import('./config');
+const { startGateway } = require('./server') as typeof import('./server');
+
+async function main(): Promise<void> {
+  const config = loadGatewayConfig();
+  const gateway = await startGateway(config);
+  stopOnSignals(async () => {
+    await gateway.close();
+    await tracing.shutdown();
+  }, config.shutdownTimeoutMs + 5_000);
+}
+
+main().catch(failedToStart('gateway'));

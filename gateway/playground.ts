@@ -1,8 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import express, { type Router } from 'express';
+import { GraphQLError, parse } from 'graphql';
 import { z } from 'zod';
+import { readClassification } from '../privacy/classification';
 import { defaultPurposeOf, isPurpose, ROLE_PURPOSES, ROLES } from '../privacy/policy';
+import { policyView } from '../privacy/policy-view';
+import type { Authenticator } from './auth';
+import { establishCaller } from './caller';
 import { mintDevToken } from './dev-tokens';
 
 /** Where `npm run build:playground` puts the bundle: playground/dist, from sources or from dist/. */
@@ -35,12 +40,28 @@ const tokenRequest = z.object({
   partner: z.string().max(100).optional(),
 });
 
+export interface PlaygroundOptions {
+  development: boolean;
+  /** The supergraph served: its `@personal` classification lists the fields of the privacy view. */
+  supergraphSdl: string;
+  authenticator: Authenticator;
+}
+
+/** A demo phone number that is in the demo data: a contact of the first tenant with a call, written the way people type it. */
+function examplePhone(demo: import('../seed/generate').DemoData): string | undefined {
+  const tenantId = demo.tenants[0]?.id;
+  const called = new Set(demo.callLogs.map((c) => c.contactId));
+  const phone = demo.contacts.find((c) => c.tenantId === tenantId && c.phone && called.has(c.id))?.phone ?? undefined;
+  return phone?.replace(/^(\+\d{2})(\d{5})(\d+)$/, '$1 $2 $3');
+}
+
 /**
  * GraphiQL at GET / and GET /graphql (for browsers), bundled at build time: nothing is loaded from
  * outside the gateway. In development the page also gets a caller switcher, backed by /dev/personas
- * and /dev/token; in production those routes do not exist.
+ * and /dev/token, and a privacy view of the schema (/dev/policy); in production those routes do
+ * not exist.
  */
-export function playgroundRouter({ development }: { development: boolean }): Router {
+export function playgroundRouter({ development, supergraphSdl, authenticator }: PlaygroundOptions): Router {
   const router = express.Router();
   const html = page(development);
   const wantsPage = (req: express.Request) => req.method === 'GET' && req.accepts(['html', 'json']) === 'html' && !req.query.query;
@@ -50,8 +71,29 @@ export function playgroundRouter({ development }: { development: boolean }): Rou
 
   // Development only: demo personas and tokens for them (seed data is fictional).
   const { demoClaims, demoDirectory } = require('../seed/personas') as typeof import('../seed/personas');
+  const { DEMO_PARTNER_APPS, generateDemoData } = require('../seed/generate') as typeof import('../seed/generate');
+  const examples = { phone: examplePhone(generateDemoData()) };
   router.get('/dev/personas', (_req, res) => {
-    res.json({ ...demoDirectory(), roles: ROLES.map((role) => ({ role, purposes: ROLE_PURPOSES[role] })) });
+    res.json({ ...demoDirectory(), roles: ROLES.map((role) => ({ role, purposes: ROLE_PURPOSES[role] })), examples });
+  });
+
+  // The policy as the caller of the request meets it: same token and x-purpose as /graphql.
+  const classification = readClassification(parse(supergraphSdl));
+  router.get('/dev/policy', async (req, res) => {
+    try {
+      const identity = await authenticator.authenticate(req.header('authorization'));
+      if (!identity) return void res.status(401).json({ errors: [{ message: 'Send the caller\'s token', extensions: { code: 'UNAUTHENTICATED' } }] });
+      const caller = establishCaller(identity, req.header('x-purpose'), 'policy-view');
+      // Development only: a partner app's scopes are those it is registered for (the demo installs grant them all).
+      const app = DEMO_PARTNER_APPS.find((a) => a.clientId === caller.partnerClientId);
+      const partnerScopes = app ? app.allowedScopes.split(',').map((s) => s.trim()) : [];
+      const facts = { role: caller.role, purpose: caller.purpose, ticket: caller.ticket !== undefined, partnerScopes };
+      res.json({ caller: facts, fields: policyView(classification, facts) });
+    } catch (error) {
+      if (!(error instanceof GraphQLError)) throw error;
+      const status = (error.extensions.http as { status?: number } | undefined)?.status ?? 400;
+      res.status(status).json({ errors: [{ message: error.message, extensions: { code: error.extensions.code } }] });
+    }
   });
   router.post('/dev/token', express.json({ limit: '4kb' }), async (req, res) => {
     const parsed = tokenRequest.safeParse(req.body);

@@ -8,15 +8,18 @@ import type { GraphQLSchema } from 'graphql';
 import { listen, once, type RunningServer } from '../platform/http';
 import { httpErrorHandler, noStore, operationsPerRequest } from '../platform/http-errors';
 import { childLogger } from '../platform/logger';
+import { metricsHandler } from '../platform/metrics';
 import { currentRequestId, requestIdMiddleware } from '../platform/request-id';
 import { ContextSigner } from '../privacy/signed-context';
 import { Authenticator } from './auth';
 import type { GatewayConfig } from './config';
 import type { GatewayContext } from './context';
 import { authenticateAtEdge, callerOf, checkOperations } from './edge-checks';
+import { corsAllowList } from './cors';
 import { formatGatewayError, refusalStatus } from './errors';
-import { healthHandler } from './health';
+import { healthHandler, liveHandler } from './health';
 import { costLimit } from './limits';
+import { GatewayMetrics } from './metrics';
 import { playgroundRouter } from './playground';
 import { privacyNotices } from './privacy-notices';
 import { requireAuthentication } from './require-authentication';
@@ -40,14 +43,16 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
   const urls = subgraphUrlsOf(supergraphSdl, config.subgraphUrls);
   const signer = new ContextSigner(config.internalSecret);
   const authenticator = await Authenticator.create(config.jwt);
+  const metrics = new GatewayMetrics();
 
   let loaded = false;
   let apiSchema: GraphQLSchema | undefined;
+  let stopping = false;
   const agent = subgraphAgent();
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) =>
-      new SignedContextDataSource(name, urls[name] ?? url ?? '', signer, subgraphFetcher(name, { timeoutMs: config.subgraphTimeoutMs, agent })),
+      metrics.measure(name, new SignedContextDataSource(name, urls[name] ?? url ?? '', signer, subgraphFetcher(name, { timeoutMs: config.subgraphTimeoutMs, agent }))),
   });
   gateway.onSchemaLoadOrUpdate((update) => {
     loaded = true;
@@ -61,6 +66,8 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
     // No "Did you mean …?" in production errors: they would map the schema for anyone.
     hideSchemaDetailsFromClientErrors: config.production,
     includeStacktraceInErrorResponses: false,
+    // The process stops it (platform/shutdown.ts) once its HTTP requests in flight are answered.
+    stopOnTerminationSignals: false,
     csrfPrevention: true,
     formatError: (formatted, error) => formatGatewayError(formatted, error, currentRequestId()),
     allowBatchedHttpRequests: config.limits.maxOperations > 1,
@@ -72,6 +79,8 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
       privacyNotices,
       refusalStatus,
       costLimit(config.limits.maxCost),
+      // After privacyNotices: counts the notices it merged.
+      metrics.plugin(),
     ],
   });
   await apollo.start();
@@ -79,15 +88,18 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
   const app = express();
   app.disable('x-powered-by');
   app.use(requestIdMiddleware);
-  app.get(
-    '/health',
-    healthHandler({
-      isSupergraphLoaded: () => loaded,
-      subgraphHealthUrls: Object.fromEntries(Object.entries(urls).map(([name, url]) => [name, url.replace(/\/graphql$/, '/health')])),
-      timeoutMs: config.healthTimeoutMs,
-    }),
-  );
-  if (config.playground) app.use(playgroundRouter({ development: !config.production }));
+  app.use(metrics.http);
+  app.use(corsAllowList(config.corsOrigins));
+  const ready = healthHandler({
+    isSupergraphLoaded: () => loaded,
+    subgraphHealthUrls: Object.fromEntries(Object.entries(urls).map(([name, url]) => [name, url.replace(/\/graphql$/, '/health')])),
+    timeoutMs: config.healthTimeoutMs,
+    isStopping: () => stopping,
+  });
+  app.get(['/health', '/health/ready'], ready);
+  app.get('/health/live', liveHandler);
+  app.get('/metrics', metricsHandler(metrics.registry));
+  if (config.playground) app.use(playgroundRouter({ development: !config.production, supergraphSdl, authenticator }));
   app.use(
     '/graphql',
     noStore,
@@ -106,11 +118,12 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
 
   app.use(httpErrorHandler);
 
-  const running = await listen(app, config.host, config.port, '/graphql');
+  const running = await listen(app, config.host, config.port, { path: '/graphql', shutdownTimeoutMs: config.shutdownTimeoutMs });
   log.info({ url: running.url, subgraphs: urls }, 'gateway listening');
   return {
     ...running,
     close: once(async () => {
+      stopping = true;
       await running.close();
       await apollo.stop();
       await agent.close();

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { loadGatewayConfig, type GatewayConfig } from '../gateway/config';
 import { startGateway } from '../gateway/server';
-import type { RunningServer } from '../platform/http';
+import { once, type RunningServer } from '../platform/http';
 import { childLogger } from '../platform/logger';
 import { generateDemoData } from '../seed/generate';
 import { isEmpty, loadDemoData } from '../seed/load';
@@ -72,6 +72,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       privacyEnforcement: subgraphConfig.privacyEnforcement,
       privacyEngine: subgraphConfig.privacyEngine,
       recordingsBaseUrl: subgraphConfig.recordingsBaseUrl,
+      shutdownTimeoutMs: subgraphConfig.shutdownTimeoutMs,
     });
   }
 
@@ -87,10 +88,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     gateway,
     subgraphs,
     stores,
-    close: async () => {
+    // Graceful: the gateway finishes its requests in flight (which still need the subgraphs), then
+    // the subgraphs finish theirs, then the stores close. Calling it twice awaits the same stop.
+    close: once(async () => {
       await gateway.close();
-      for (const name of SUBGRAPH_NAMES) await subgraphs[name].close();
+      await Promise.all(SUBGRAPH_NAMES.map((name) => subgraphs[name].close()));
       await closeStores(stores);
-    },
+    }),
   };
 }

@@ -2,23 +2,29 @@
  * One subgraph alone: `npm run start:subgraph -- <accounts|contacts|calls|location>` (or SUBGRAPH=…).
  * <NAME>_PORT (e.g. CONTACTS_PORT) overrides the subgraph's default port.
  */
-import { logger } from '../platform/logger';
-import { PRIVACY_STORE } from '../privacy/store';
-import { SUBGRAPHS } from '.';
-import { loadSubgraphConfig } from './shared/config';
-import { openDatabase } from '../platform/database';
-import { startSubgraph } from './shared/server';
-import { SUBGRAPH_NAMES, type SubgraphName } from './shared/subgraph';
+import { startTracing } from '../platform/tracing';
+
+const name = process.argv[2] ?? process.env.SUBGRAPH ?? '';
+// Before anything else loads: tracing instruments http and graphql as they are required.
+const tracing = startTracing(`crm-${name || 'subgraph'}`);
+
+const { openDatabase } = require('../platform/database') as typeof import('../platform/database');
+const { failedToStart, stopOnSignals } = require('../platform/shutdown') as typeof import('../platform/shutdown');
+const { PRIVACY_STORE } = require('../privacy/store') as typeof import('../privacy/store');
+const { SUBGRAPHS } = require('.') as typeof import('.');
+const { loadSubgraphConfig } = require('./shared/config') as typeof import('./shared/config');
+const { startSubgraph } = require('./shared/server') as typeof import('./shared/server');
+const { SUBGRAPH_NAMES } = require('./shared/subgraph') as typeof import('./shared/subgraph');
 
 async function main(): Promise<void> {
-  const name = (process.argv[2] ?? process.env.SUBGRAPH) as SubgraphName;
-  if (!SUBGRAPH_NAMES.includes(name)) throw new Error(`Name a subgraph: ${SUBGRAPH_NAMES.join(', ')}`);
+  const subgraph = name as import('./shared/subgraph').SubgraphName;
+  if (!SUBGRAPH_NAMES.includes(subgraph)) throw new Error(`Name a subgraph: ${SUBGRAPH_NAMES.join(', ')}`);
   const config = loadSubgraphConfig();
-  const dataSource = await openDatabase(SUBGRAPHS[name].database, config.databaseUrl);
+  const dataSource = await openDatabase(SUBGRAPHS[subgraph].database, config.databaseUrl);
   const privacyStore = await openDatabase(PRIVACY_STORE, config.databaseUrl);
-  const running = await startSubgraph(SUBGRAPHS[name], {
+  const running = await startSubgraph(SUBGRAPHS[subgraph], {
     host: config.host,
-    port: config.ports[name],
+    port: config.ports[subgraph],
     dataSource,
     privacyStore,
     internalSecret: config.internalSecret,
@@ -29,13 +35,15 @@ async function main(): Promise<void> {
     privacyEnforcement: config.privacyEnforcement,
     privacyEngine: config.privacyEngine,
     recordingsBaseUrl: config.recordingsBaseUrl,
+    shutdownTimeoutMs: config.shutdownTimeoutMs,
   });
-  const stop = () => void running.close().then(() => dataSource.destroy()).then(() => privacyStore.destroy()).then(() => process.exit(0));
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  // Requests in flight finish first; the stores close only once nothing can use them.
+  stopOnSignals(async () => {
+    await running.close();
+    await dataSource.destroy();
+    await privacyStore.destroy();
+    await tracing.shutdown();
+  }, config.shutdownTimeoutMs + 5_000);
 }
 
-main().catch((error: unknown) => {
-  logger.fatal({ err: { name: (error as Error).name, message: (error as Error).message } }, 'subgraph failed to start');
-  process.exit(1);
-});
+main().catch(failedToStart('subgraph'));

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEV_AUDIT_KEY, DEV_INTERNAL_SECRET, DEV_PSEUDONYM_SECRET, parseEnv, port } from '../../platform/env';
+import { DEV_AUDIT_KEY, DEV_INTERNAL_SECRET, DEV_PSEUDONYM_SECRET, parseEnv, port, shutdownTimeout, type ConfigProblem } from '../../platform/env';
 import { DEFAULT_DATABASE_URL } from '../../platform/database';
 import type { PrivacyEngine } from '../../privacy/enforcement/shield';
 import type { SubgraphName } from './subgraph';
@@ -27,7 +27,22 @@ const schema = z.object({
   PRIVACY_ENFORCEMENT: z.enum(['on', 'off']).default('on'),
   PRIVACY_ENGINE: z.enum(['compiled', 'shield']).default('compiled'),
   RECORDINGS_BASE_URL: z.string().url().default('http://127.0.0.1:4000/recordings'),
+  SHUTDOWN_TIMEOUT_MS: shutdownTimeout,
 });
+
+/** Secrets that may come from a mounted file instead (`PSEUDONYM_SECRET_FILE=/run/secrets/pseudonym`). */
+const SECRET_FILES = ['DATABASE_URL', 'INTERNAL_SIGNING_SECRET', 'PSEUDONYM_SECRET', 'AUDIT_KEY'];
+
+/** What production requires beyond well-formed values: its own secrets, the policy enforced. */
+function productionRules(parsed: Partial<z.infer<typeof schema>>): ConfigProblem[] {
+  if (parsed.NODE_ENV !== 'production') return [];
+  const problems: ConfigProblem[] = [];
+  if (parsed.INTERNAL_SIGNING_SECRET === DEV_INTERNAL_SECRET) problems.push({ variable: 'INTERNAL_SIGNING_SECRET', message: 'must be set in production (32+ characters, the same for the gateway and every subgraph)' });
+  if (parsed.PSEUDONYM_SECRET === DEV_PSEUDONYM_SECRET) problems.push({ variable: 'PSEUDONYM_SECRET', message: 'must be set in production (32+ characters, kept stable: pseudonyms derive from it)' });
+  if (parsed.AUDIT_KEY === DEV_AUDIT_KEY) problems.push({ variable: 'AUDIT_KEY', message: 'must be set in production (32+ characters, held outside the store: it keys the audit chain)' });
+  if (parsed.PRIVACY_ENFORCEMENT === 'off') problems.push({ variable: 'PRIVACY_ENFORCEMENT', message: 'cannot be off in production' });
+  return problems;
+}
 
 export interface SubgraphConfig {
   host: string;
@@ -42,16 +57,11 @@ export interface SubgraphConfig {
   privacyEnforcement: boolean;
   privacyEngine: PrivacyEngine;
   recordingsBaseUrl: string;
+  shutdownTimeoutMs: number;
 }
 
 export function loadSubgraphConfig(env: NodeJS.ProcessEnv = process.env): SubgraphConfig {
-  const parsed = parseEnv(schema, env);
-  if (parsed.NODE_ENV === 'production') {
-    if (parsed.INTERNAL_SIGNING_SECRET === DEV_INTERNAL_SECRET) throw new Error('INTERNAL_SIGNING_SECRET must be set in production');
-    if (parsed.PSEUDONYM_SECRET === DEV_PSEUDONYM_SECRET) throw new Error('PSEUDONYM_SECRET must be set in production');
-    if (parsed.AUDIT_KEY === DEV_AUDIT_KEY) throw new Error('AUDIT_KEY must be set in production');
-    if (parsed.PRIVACY_ENFORCEMENT === 'off') throw new Error('PRIVACY_ENFORCEMENT cannot be off in production');
-  }
+  const parsed = parseEnv(schema, env, { secretFiles: SECRET_FILES, rules: productionRules });
   return {
     host: parsed.HOST,
     ports: {
@@ -69,5 +79,6 @@ export function loadSubgraphConfig(env: NodeJS.ProcessEnv = process.env): Subgra
     privacyEnforcement: parsed.PRIVACY_ENFORCEMENT === 'on',
     privacyEngine: parsed.PRIVACY_ENGINE,
     recordingsBaseUrl: parsed.RECORDINGS_BASE_URL,
+    shutdownTimeoutMs: parsed.SHUTDOWN_TIMEOUT_MS,
   };
 }

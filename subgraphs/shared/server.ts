@@ -20,9 +20,11 @@ import { PartnerRegistry, splitScopes } from '../../privacy/store/partners';
 import { listen, once, type RunningServer } from '../../platform/http';
 import { httpErrorHandler, noStore } from '../../platform/http-errors';
 import { childLogger } from '../../platform/logger';
+import { metricsHandler } from '../../platform/metrics';
 import { CONTEXT_HEADER, ContextVerifier, InvalidContextError, type SignedOperation } from '../../privacy/signed-context';
 import type { PrivacyServices, SubgraphContext } from './context';
 import { formatSubgraphError } from './errors';
+import { SubgraphMetrics, type AuditWriteResult } from './metrics';
 import type { SubgraphModule } from './subgraph';
 import { TenantScope } from './tenant-scope';
 
@@ -46,6 +48,8 @@ export interface SubgraphServerOptions {
   privacyEngine?: PrivacyEngine;
   /** Base URL of the media service that streams recordings through signed links. */
   recordingsBaseUrl: string;
+  /** How long a stop waits for requests in flight. */
+  shutdownTimeoutMs?: number;
 }
 
 /** A partner app reaches a tenant only while that tenant has it installed; checked on every request. */
@@ -73,7 +77,7 @@ const privacyNotices: ApolloServerPlugin<SubgraphContext<unknown>> = {
  * personal data, before the answer leaves. Fail closed: if the record cannot be written, the
  * answer is replaced by AUDIT_UNAVAILABLE rather than sent unaudited.
  */
-function disclosureAudit(service: string): ApolloServerPlugin<SubgraphContext<unknown>> {
+function disclosureAudit(service: string, onWrite: (result: AuditWriteResult) => void): ApolloServerPlugin<SubgraphContext<unknown>> {
   const log = childLogger(service);
   return {
     async requestDidStart() {
@@ -99,7 +103,9 @@ function disclosureAudit(service: string): ApolloServerPlugin<SubgraphContext<un
               },
               disclosures.subjects(),
             );
+            onWrite('written');
           } catch (error) {
+            onWrite('failed');
             log.error({ requestId: caller.requestId, err: { name: (error as Error)?.name, code: (error as { code?: unknown })?.code } }, 'audit record not written: answer withheld');
             if (response.body.kind === 'single') {
               response.body.singleResult = {
@@ -138,27 +144,35 @@ export async function startSubgraph<L>(module: SubgraphModule<L>, options: Subgr
   const cursorSealer = new CursorSealer(options.internalSecret);
   const recordings = { baseUrl: options.recordingsBaseUrl, secret: createHmac('sha256', options.internalSecret).update('recording-links').digest('base64url') };
   const tenantKeys = new Map<string, Uint8Array>();
+  const metrics = new SubgraphMetrics(module.name);
+  let stopping = false;
   const tenantKey = (tenantId: string) => tenantKeys.get(tenantId) ?? tenantKeys.set(tenantId, tenantPseudonymKey(options.pseudonymSecret, tenantId)).get(tenantId)!;
   const apollo = new ApolloServer<SubgraphContext<L>>({
     schema: protection?.schema ?? subgraphSchema,
     introspection: options.introspection,
     includeStacktraceInErrorResponses: false,
+    // The process stops it (platform/shutdown.ts) once its HTTP requests in flight are answered.
+    stopOnTerminationSignals: false,
     formatError: formatSubgraphError,
     // Inline traces are for Apollo's hosted reporting, which this product does not use.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), privacyNotices, disclosureAudit(module.name)],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), privacyNotices, disclosureAudit(module.name, metrics.auditWritten)],
   });
   await apollo.start();
 
   const app = express();
   app.disable('x-powered-by');
-  app.get('/health', async (_req, res) => {
+  // Ready: the store answers and no stop has begun. Live: the process answers at all.
+  app.get(['/health', '/health/ready'], async (_req, res) => {
     try {
+      if (stopping) throw new Error('stopping');
       await options.dataSource.query('SELECT 1');
       res.status(200).json({ status: 'ok', subgraph: module.name });
     } catch {
       res.status(503).json({ status: 'unavailable', subgraph: module.name });
     }
   });
+  app.get('/health/live', (_req, res) => void res.status(200).json({ status: 'ok', subgraph: module.name }));
+  app.get('/metrics', metricsHandler(metrics.registry));
   app.use(
     '/graphql',
     noStore,
@@ -198,12 +212,13 @@ export async function startSubgraph<L>(module: SubgraphModule<L>, options: Subgr
 
   app.use(httpErrorHandler);
 
-  const running = await listen(app, options.host, options.port, '/graphql');
+  const running = await listen(app, options.host, options.port, { path: '/graphql', shutdownTimeoutMs: options.shutdownTimeoutMs });
   log.info({ url: running.url }, 'subgraph listening');
   return {
     ...running,
     name: module.name,
     close: once(async () => {
+      stopping = true;
       await running.close();
       await apollo.stop();
     }),

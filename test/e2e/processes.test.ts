@@ -1,16 +1,20 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { exportSPKI, generateKeyPair } from 'jose';
 import { mintDevToken } from '../../gateway/dev-tokens';
 import { generateDemoData } from '../../seed/generate';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { startRelay, until } from '../helpers/relay';
 import { postGraphQL } from '../helpers/stack';
 
 const ROOT = path.resolve(__dirname, '../..');
-const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
 
-/** The real entry points, as `npm start` and docker-compose run them, on ports of their own. */
+/**
+ * The real entry points, as `npm start` runs them (node with tsx's loader, so signals reach the
+ * service itself), on ports of their own.
+ */
 function run(script: string, args: string[], env: Record<string, string>): ChildProcess {
-  return spawn(TSX, [script, ...args], { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'warn', NODE_ENV: 'development', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'warn', NODE_ENV: 'development', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 function outputOf(child: ChildProcess): () => string {
@@ -31,10 +35,11 @@ async function waitForHealth(url: string, timeoutMs = 45_000): Promise<number> {
   return status;
 }
 
-function stop(child: ChildProcess): Promise<void> {
+/** SIGTERM, as an orchestrator stops a container; resolves with the exit code. */
+function stop(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve();
-    child.once('exit', () => resolve());
+    if (child.exitCode !== null) return resolve(child.exitCode);
+    child.once('exit', (code) => resolve(code));
     child.kill('SIGTERM');
   });
 }
@@ -65,6 +70,10 @@ describe('entry points', () => {
       await new Promise((r) => setTimeout(r, 100));
       expect(output()).toContain(`http://127.0.0.1:${ports.PORT}/graphql`);
       expect(output()).toContain(`http://127.0.0.1:${ports.LOCATION_PORT}/graphql`);
+      expect(output()).toContain(`playground http://127.0.0.1:${ports.PORT}/`);
+      expect(output()).toContain('Development token: npm run -s token');
+      // Tracing is off unless configured.
+      expect(output()).not.toContain('traceId');
       const res = await askMe(`http://127.0.0.1:${ports.PORT}/graphql`);
       expect(res.body.errors).toBeUndefined();
       expect(res.body.data.me.name).toBe(demo.users[0]!.name);
@@ -74,8 +83,10 @@ describe('entry points', () => {
     }
   });
 
-  it('each service also runs alone, one per process, as docker-compose runs them', async () => {
+  it('each service also runs alone, one per process, as docker-compose runs them, and stops without dropping a request', async () => {
     const env = { ...portEnv, DATABASE_URL: database.url };
+    // The gateway reaches contacts through a relay that can hold requests in flight.
+    const relay = await startRelay(`http://127.0.0.1:${ports.CONTACTS_PORT}/graphql`);
     const seed = run('scripts/seed.ts', [], env);
     const seedOutput = outputOf(seed);
     await new Promise((resolve) => seed.once('exit', resolve));
@@ -87,18 +98,70 @@ describe('entry points', () => {
       run('gateway/main.ts', [], {
         ...env,
         ACCOUNTS_URL: `http://127.0.0.1:${ports.ACCOUNTS_PORT}/graphql`,
-        CONTACTS_URL: `http://127.0.0.1:${ports.CONTACTS_PORT}/graphql`,
+        CONTACTS_URL: relay.url,
         CALLS_URL: `http://127.0.0.1:${ports.CALLS_PORT}/graphql`,
         LOCATION_URL: `http://127.0.0.1:${ports.LOCATION_PORT}/graphql`,
       }),
     ];
+    const gateway = children[4]!;
+    const gatewayOutput = outputOf(gateway);
     try {
-      expect(await waitForHealth(`http://127.0.0.1:${ports.PORT}/health`)).toBe(200);
+      expect(await waitForHealth(`http://127.0.0.1:${ports.PORT}/health/ready`)).toBe(200);
       const res = await askMe(`http://127.0.0.1:${ports.PORT}/graphql`);
       expect(res.body.errors).toBeUndefined();
       expect(res.body.data.me.lastLocation.recordedAt).toMatch(/^\d{4}-/);
+
+      // SIGTERM while six requests are in flight: all six get their full answer, then it exits 0.
+      relay.hold();
+      const inFlight = Array.from({ length: 6 }, () => askMe(`http://127.0.0.1:${ports.PORT}/graphql`));
+      await until(() => relay.held() === 6);
+      const exited = stop(gateway);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(gateway.exitCode).toBeNull();
+      relay.release();
+      for (const answer of await Promise.all(inFlight)) {
+        expect(answer.status).toBe(200);
+        expect(answer.body.errors).toBeUndefined();
+        expect(answer.body.data.me.contacts.totalCount).toBeGreaterThan(0);
+      }
+      expect(await exited).toBe(0);
+      expect(gatewayOutput()).not.toMatch(/"level":(50|60)/);
     } finally {
-      await Promise.all(children.map(stop));
+      // Each subgraph stops cleanly too: requests finished, stores closed, exit 0.
+      expect(await Promise.all(children.map(stop))).toEqual([0, 0, 0, 0, 0]);
+      await relay.close();
     }
+  });
+
+  it('in production, advertises neither the playground nor development tokens', async () => {
+    const { publicKey } = await generateKeyPair('RS256');
+    const child = run('scripts/start.ts', [], {
+      ...portEnv,
+      DATABASE_URL: database.url,
+      NODE_ENV: 'production',
+      JWT_ALGORITHMS: 'RS256',
+      JWT_PUBLIC_KEY: await exportSPKI(publicKey),
+      INTERNAL_SIGNING_SECRET: 'i'.repeat(40),
+      PSEUDONYM_SECRET: 'p'.repeat(40),
+    });
+    const output = outputOf(child);
+    try {
+      expect(await waitForHealth(`http://127.0.0.1:${ports.PORT}/health/ready`)).toBe(200);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(output()).toContain(`gateway    http://127.0.0.1:${ports.PORT}/graphql`);
+      expect(output()).toContain(`/health/ready`);
+      expect(output()).not.toMatch(/playground|token/i);
+    } finally {
+      expect(await stop(child)).toBe(0);
+    }
+  });
+
+  it('refuses to start in production with every configuration problem named at once', async () => {
+    const child = run('gateway/main.ts', [], { ...portEnv, NODE_ENV: 'production', JWT_ALGORITHMS: 'HS256' });
+    const output = outputOf(child);
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(code).toBe(1);
+    expect(output()).toContain('Invalid configuration (3 problems)');
+    for (const variable of ['JWT_JWKS_URL', 'JWT_ALGORITHMS', 'INTERNAL_SIGNING_SECRET']) expect(output()).toContain(`  - ${variable}: `);
   });
 });
