@@ -1,3 +1,4 @@
+import { INTROSPECTION_MAX_DEPTH, isIntrospectionOnly } from './introspection';
 import { createHash } from 'node:crypto';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
@@ -119,7 +120,7 @@ function checkDocument(query: string, operationName: unknown, options: EdgeCheck
     if (/contains more th\w+ \d+ tokens/.test(message)) refuse(`The operation has more than ${options.limits.maxTokens} tokens`, ErrorCode.QUERY_TOO_LARGE);
     refuse(message, 'GRAPHQL_PARSE_FAILED');
   }
-  selectedOperation(document!, operationName);
+  const operation = selectedOperation(document!, operationName);
   const schema = options.schema();
   if (!schema) refuse('The service is starting; try again shortly', ErrorCode.SERVICE_UNAVAILABLE);
   const { maxDepth, maxAliases, maxDirectives } = options.limits;
@@ -127,8 +128,10 @@ function checkDocument(query: string, operationName: unknown, options: EdgeCheck
   if (!options.introspection && validate(schema!, document!, [NoSchemaIntrospectionCustomRule]).length > 0) {
     refuse('Introspection is disabled on this server', ErrorCode.INTROSPECTION_DISABLED);
   }
-  if (rejects(schema!, document!, (onReject) => maxDepthRule({ ...quiet, n: maxDepth, flattenFragments: true, ignoreIntrospection: options.introspection, onReject: [onReject] }))) {
-    refuse(`The operation is nested deeper than ${maxDepth} fields`, ErrorCode.QUERY_TOO_DEEP);
+  // Where introspection is allowed (development), an operation of introspection only may go as deep as the standard introspection query.
+  const depthLimit = options.introspection && isIntrospectionOnly(operation.selectionSet, document!) ? Math.max(maxDepth, INTROSPECTION_MAX_DEPTH) : maxDepth;
+  if (rejects(schema!, document!, (onReject) => maxDepthRule({ ...quiet, n: depthLimit, flattenFragments: true, ignoreIntrospection: false, onReject: [onReject] }))) {
+    refuse(`The operation is nested deeper than ${depthLimit} fields`, ErrorCode.QUERY_TOO_DEEP);
   }
   if (rejects(schema!, document!, (onReject) => maxAliasesRule({ ...quiet, n: maxAliases, onReject: [onReject] }))) {
     refuse(`The operation uses more than ${maxAliases} aliases`, ErrorCode.TOO_MANY_ALIASES);

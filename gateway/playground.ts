@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import express, { type Router } from 'express';
-import { GraphQLError, parse } from 'graphql';
+import { GraphQLError, buildSchema, parse } from 'graphql';
 import { z } from 'zod';
 import { readClassification } from '../privacy/classification';
 import { defaultPurposeOf, isPurpose, ROLE_PURPOSES, ROLES } from '../privacy/policy';
@@ -79,6 +79,8 @@ export function playgroundRouter({ development, supergraphSdl, authenticator }: 
 
   // The policy as the caller of the request meets it: same token and x-purpose as /graphql.
   const classification = readClassification(parse(supergraphSdl));
+  // The supergraph's field types, so the view shows each decision as applied to its field.
+  const schema = buildSchema(supergraphSdl, { assumeValidSDL: true });
   router.get('/dev/policy', async (req, res) => {
     try {
       const identity = await authenticator.authenticate(req.header('authorization'));
@@ -88,7 +90,7 @@ export function playgroundRouter({ development, supergraphSdl, authenticator }: 
       const app = DEMO_PARTNER_APPS.find((a) => a.clientId === caller.partnerClientId);
       const partnerScopes = app ? app.allowedScopes.split(',').map((s) => s.trim()) : [];
       const facts = { role: caller.role, purpose: caller.purpose, ticket: caller.ticket !== undefined, partnerScopes };
-      res.json({ caller: facts, fields: policyView(classification, facts) });
+      res.json({ caller: facts, fields: policyView(classification, facts, schema) });
     } catch (error) {
       if (!(error instanceof GraphQLError)) throw error;
       const status = (error.extensions.http as { status?: number } | undefined)?.status ?? 400;

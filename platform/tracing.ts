@@ -40,6 +40,8 @@ export function startTracing(serviceName: string, env: NodeJS.ProcessEnv = proce
   const { registerInstrumentations } = require('@opentelemetry/instrumentation') as typeof import('@opentelemetry/instrumentation');
   const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
   const { GraphQLInstrumentation } = require('@opentelemetry/instrumentation-graphql') as typeof import('@opentelemetry/instrumentation-graphql');
+  // The gateway fetches from subgraphs through undici's pool: its requests carry the trace on.
+  const { UndiciInstrumentation } = require('@opentelemetry/instrumentation-undici') as typeof import('@opentelemetry/instrumentation-undici');
 
   const processor =
     config.TRACING === 'otlp'
@@ -56,6 +58,7 @@ export function startTracing(serviceName: string, env: NodeJS.ProcessEnv = proce
     instrumentations: [
       new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => NOT_TRACED.test((req.url ?? '').split('?')[0]!) }),
       new GraphQLInstrumentation({ mergeItems: true, ignoreTrivialResolveSpans: true, allowValues: false }),
+      new UndiciInstrumentation(),
     ],
   });
   return { shutdown: () => provider.shutdown() };

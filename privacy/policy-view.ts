@@ -1,4 +1,6 @@
+import type { GraphQLSchema } from 'graphql';
 import type { Classification } from './classification';
+import { personalFields } from './enforcement/fields';
 import { decide, type CallerFacts, type Decision, type SubjectFacts } from './decide';
 import { CONSENT_PURPOSES, RELATIONS, type Category, type ConsentPurpose, type Relation, type SubjectKind } from './policy';
 
@@ -12,6 +14,8 @@ export const SUBJECT_KIND_OF_TYPE: Readonly<Record<string, SubjectKind>> = {
   Contact: 'CONTACT',
   CallLog: 'CALL_LOG',
   LocationPing: 'LOCATION',
+  // A geofence that marks a contact's site is that contact's address.
+  Geofence: 'CONTACT',
 };
 
 const NO_CONSENTS: ReadonlySet<ConsentPurpose> = new Set();
@@ -57,8 +61,11 @@ function subjectFacts(kind: SubjectKind, relation: Relation, consents: ReadonlyS
  * same decide() the subgraphs run, so this view cannot drift from what they enforce. Restriction of
  * processing (a per-person flag) is not shown: it masks everything for all but the DPO.
  */
-export function policyView(classification: Classification, caller: CallerFacts): FieldPolicy[] {
+export function policyView(classification: Classification, caller: CallerFacts, schema?: GraphQLSchema): FieldPolicy[] {
   const view: FieldPolicy[] = [];
+  // With the schema, each decision is shown as applied to the field's type (an enum or a link cannot be masked: it is withheld).
+  const fields = schema ? personalFields(schema, classification) : undefined;
+  const applied = (type: string, field: string, decision: Decision): Decision => effectAndReason(fields?.get(`${type}.${field}`)?.applied(decision) ?? decision);
   for (const [type, fields] of classification) {
     const personal = [...fields].filter(([, cls]) => cls.personal);
     if (personal.length === 0) continue;
@@ -69,8 +76,8 @@ export function policyView(classification: Classification, caller: CallerFacts):
       const relations = {} as Record<Relation, RelationPolicy>;
       for (const relation of RELATIONS) {
         relations[relation] = {
-          withoutConsent: effectAndReason(decide(caller, subjectFacts(kind, relation, NO_CONSENTS), cls.category)),
-          withEveryConsent: effectAndReason(decide(caller, subjectFacts(kind, relation, EVERY_CONSENT), cls.category)),
+          withoutConsent: applied(type, field, decide(caller, subjectFacts(kind, relation, NO_CONSENTS), cls.category)),
+          withEveryConsent: applied(type, field, decide(caller, subjectFacts(kind, relation, EVERY_CONSENT), cls.category)),
         };
       }
       view.push({ type, field, category: cls.category, kind, relations });

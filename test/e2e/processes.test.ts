@@ -143,6 +143,7 @@ describe('entry points', () => {
       JWT_PUBLIC_KEY: await exportSPKI(publicKey),
       INTERNAL_SIGNING_SECRET: 'i'.repeat(40),
       PSEUDONYM_SECRET: 'p'.repeat(40),
+      AUDIT_KEY: 'a'.repeat(40),
     });
     const output = outputOf(child);
     try {
@@ -152,7 +153,8 @@ describe('entry points', () => {
       expect(output()).toContain(`/health/ready`);
       expect(output()).not.toMatch(/playground|token/i);
     } finally {
-      expect(await stop(child)).toBe(0);
+      const code = await stop(child);
+      expect({ code, output: code === 0 ? '' : output() }).toEqual({ code: 0, output: '' });
     }
   });
 

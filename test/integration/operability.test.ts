@@ -125,7 +125,7 @@ describe('health', () => {
 describe('metrics', () => {
   it('counts operations by name and result code, their latency, subgraph fetches and the values the policy hid', async () => {
     const before = await metricsOf(`${base}/metrics`);
-    const named = 'query AdminCalls { contacts(first: 5) { nodes { name calls(first: 3) { nodes { counterpartyNumber } } } } }';
+    const named = 'query AdminCalls { contacts(first: 5) { nodes { name calls(first: 3) { nodes { notes } } } } }';
     const answers = [await t.query(named, { token: admin }), await t.query(named, { token: admin })];
     const refused = await t.query('query TooMany { contacts(first: 0) { totalCount } }', { token: admin });
     expect(codeOf(refused)).toBe('BAD_USER_INPUT');
@@ -139,12 +139,12 @@ describe('metrics', () => {
     // Root fetch from contacts, then an _entities fetch from calls, per operation.
     expect(delta('gateway_subgraph_fetch_duration_seconds_count', { subgraph: 'contacts' })).toBeGreaterThanOrEqual(2);
     expect(delta('gateway_subgraph_fetch_duration_seconds_count', { subgraph: 'calls' })).toBe(2);
-    // Every masked call number of both answers, by effect and reason.
-    const masked = answers.map((a) => a.body.extensions!.privacy as { notices: { reason: string; rows: number[] }[] })
-      .flatMap((p) => p.notices.filter((n) => n.reason === 'ADMIN_CALL_NUMBER'))
+    // Every withheld call note of both answers, by effect and reason.
+    const withheld = answers.map((a) => a.body.extensions!.privacy as { notices: { reason: string; rows: number[] }[] })
+      .flatMap((p) => p.notices.filter((n) => n.reason === 'ADMIN_CALL_NOTES'))
       .reduce((sum, n) => sum + n.rows.length, 0);
-    expect(masked).toBeGreaterThan(0);
-    expect(delta('gateway_privacy_values_total', { effect: 'MASK', reason: 'ADMIN_CALL_NUMBER' })).toBe(masked);
+    expect(withheld).toBeGreaterThan(0);
+    expect(delta('gateway_privacy_values_total', { effect: 'WITHHOLD', reason: 'ADMIN_CALL_NOTES' })).toBe(withheld);
     const statuses = [...answers, refused].map((r) => String(r.status));
     for (const status of new Set(statuses)) expect(delta('gateway_http_requests_total', { route: '/graphql', status })).toBe(statuses.filter((s) => s === status).length);
     // Process metrics come along.

@@ -58,7 +58,7 @@ describe('configuration problems', () => {
 
   it('reports every problem of a production subgraph in one go', () => {
     const problems = problemsOf(() => loadSubgraphConfig({ NODE_ENV: 'production', PRIVACY_ENFORCEMENT: 'off', CALLS_PORT: '70000' }));
-    expect(problems.map((p) => p.variable).sort()).toEqual(['CALLS_PORT', 'INTERNAL_SIGNING_SECRET', 'PRIVACY_ENFORCEMENT', 'PSEUDONYM_SECRET']);
+    expect(problems.map((p) => p.variable).sort()).toEqual(['AUDIT_KEY', 'CALLS_PORT', 'INTERNAL_SIGNING_SECRET', 'PRIVACY_ENFORCEMENT', 'PSEUDONYM_SECRET']);
   });
 
   it('never puts a secret value in a problem', () => {
