@@ -1,4 +1,5 @@
 import { EntitySchema } from 'typeorm';
+import { tenantCountEntity } from '../../platform/tenant-counters';
 import { dateColumn, idColumn, refColumn, textColumn } from '../../platform/columns';
 
 export interface TenantRow {
@@ -65,4 +66,7 @@ export const UserEntity = new EntitySchema<UserRow>({
   },
 });
 
-export const accountEntities = [TenantEntity, TeamEntity, UserEntity];
+/** Exact user count per tenant, kept by triggers: `totalCount` without a scan. */
+export const UserCountEntity = tenantCountEntity('UserCount', 'user_counts', UserEntity);
+
+export const accountEntities = [TenantEntity, TeamEntity, UserEntity, UserCountEntity];

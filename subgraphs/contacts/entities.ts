@@ -1,4 +1,5 @@
 import { EntitySchema } from 'typeorm';
+import { tenantCountEntity } from '../../platform/tenant-counters';
 import { dateColumn, idColumn, refColumn, textColumn } from '../../platform/columns';
 
 export type LeadSource = 'WEBSITE' | 'ADS' | 'REFERRAL' | 'CALL_LOG' | 'PARTNER' | 'IMPORT';
@@ -43,4 +44,7 @@ export const ContactEntity = new EntitySchema<ContactRow>({
   },
 });
 
-export const contactEntities = [ContactEntity];
+/** Exact contact count per tenant, kept by triggers: `totalCount` without a scan. */
+export const ContactCountEntity = tenantCountEntity('ContactCount', 'contact_counts', ContactEntity);
+
+export const contactEntities = [ContactEntity, ContactCountEntity];

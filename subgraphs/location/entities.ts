@@ -1,4 +1,5 @@
 import { EntitySchema } from 'typeorm';
+import { tenantCountEntity } from '../../platform/tenant-counters';
 import { dateColumn, idColumn, refColumn, textColumn } from '../../platform/columns';
 
 export interface LocationPingRow {
@@ -49,4 +50,7 @@ export const GeofenceEntity = new EntitySchema<GeofenceRow>({
   },
 });
 
-export const locationEntities = [LocationPingEntity, GeofenceEntity];
+/** Exact geofence count per tenant, kept by triggers: `totalCount` without a scan. */
+export const GeofenceCountEntity = tenantCountEntity('GeofenceCount', 'geofence_counts', GeofenceEntity);
+
+export const locationEntities = [LocationPingEntity, GeofenceEntity, GeofenceCountEntity];

@@ -1,4 +1,5 @@
 import type { DataSource, EntityMetadata, EntitySchema, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { counterOf } from '../../platform/tenant-counters';
 import type { CursorKey } from './pagination';
 
 export interface SortKey {
@@ -112,6 +113,9 @@ export class TenantScope {
   }
 
   async count<T extends ObjectLiteral>(entity: EntitySchema<T>, filter?: Filter): Promise<number> {
+    // Unfiltered, a counted entity answers from its tenant's counter row (platform/tenant-counters.ts).
+    const counter = filter ? undefined : counterOf(entity);
+    if (counter) return (await this.select(counter, 'n').getOne())?.total ?? 0;
     const qb = this.select(entity, 'e');
     filter?.(qb as unknown as SelectQueryBuilder<ObjectLiteral>, 'e');
     return qb.getCount();
@@ -131,8 +135,10 @@ function applyKeyset(qb: SelectQueryBuilder<ObjectLiteral>, alias: string, sort:
   const [value, id] = after;
   const op = sort.direction === 'ASC' ? '>' : '<';
   const sortValue = sort.kind === 'date' ? new Date(String(value)) : value;
+  // The leading `>=` (or `<=`) bound is implied by the OR, but only it lets the planner seek the
+  // (sort column, id) index to the cursor; without it a later page walks from the first row.
   qb.andWhere(
-    `(${alias}.${sort.column} ${op} :cursorValue OR (${alias}.${sort.column} = :cursorValue AND ${alias}.id ${op} :cursorId))`,
+    `${alias}.${sort.column} ${op}= :cursorValue AND (${alias}.${sort.column} ${op} :cursorValue OR (${alias}.${sort.column} = :cursorValue AND ${alias}.id ${op} :cursorId))`,
     { cursorValue: sortValue, cursorId: id },
   );
 }
