@@ -15,8 +15,10 @@ const ROWS_PER_STATEMENT = 500;
 /**
  * Rows per transaction. On the embedded store every subgraph's connection writes to one file and
  * only one writer may hold it, so each table commits in slices rather than in one long transaction.
+ * Slices are large because each commit writes every page it dirtied to the write-ahead log, and
+ * rows keyed by random UUIDs dirty pages all over the primary-key index.
  */
-const ROWS_PER_TRANSACTION = 25_000;
+const ROWS_PER_TRANSACTION = 200_000;
 /** SQLite page cache per connection while seeding (negative: KiB). */
 const SEED_CACHE_KIB = -262_144;
 
@@ -178,13 +180,26 @@ async function deferSqliteIndexes(stores: SeedStores): Promise<() => Promise<voi
 /**
  * SQLite keeps 2 MB of pages per connection by default; the indexes of a million rows keyed by
  * random UUIDs need far more while they are built, or every insert rereads pages from the file.
+ * And a commit need not wait for the disk during the load (synchronous NORMAL: in WAL mode the
+ * database stays consistent, a power cut may only lose the last commits, which --reset redoes).
  */
 async function enlargeSqliteCache(stores: SeedStores): Promise<() => Promise<void>> {
   const sqlite = [...new Set(Object.values(stores))].filter((store) => store.options.type === 'better-sqlite3');
-  const previous = await Promise.all(sqlite.map(async (store) => (await store.query('PRAGMA cache_size'))[0].cache_size as number));
-  for (const store of sqlite) await store.query(`PRAGMA cache_size = ${SEED_CACHE_KIB}`);
+  const previous = await Promise.all(
+    sqlite.map(async (store) => ({
+      cache: Number((await store.query('PRAGMA cache_size'))[0].cache_size),
+      synchronous: Number((await store.query('PRAGMA synchronous'))[0].synchronous),
+    })),
+  );
+  for (const store of sqlite) {
+    await store.query(`PRAGMA cache_size = ${SEED_CACHE_KIB}`);
+    await store.query('PRAGMA synchronous = NORMAL');
+  }
   return async () => {
-    for (const [i, store] of sqlite.entries()) await store.query(`PRAGMA cache_size = ${Number(previous[i])}`);
+    for (const [i, store] of sqlite.entries()) {
+      await store.query(`PRAGMA cache_size = ${previous[i]!.cache}`);
+      await store.query(`PRAGMA synchronous = ${previous[i]!.synchronous}`);
+    }
   };
 }
 

@@ -42,6 +42,14 @@ export const ContactEntity = new EntitySchema<ContactRow>({
     createdAt: dateColumn(),
     updatedAt: dateColumn(),
   },
+  // The migrations create these; declared here so the entity reads as the table is.
+  indices: [
+    { name: 'IDX_contacts_tenant_name_id', columns: ['tenantId', 'name', 'id'] },
+    { name: 'IDX_contacts_tenant_owner_name_id', columns: ['tenantId', 'ownerId', 'name', 'id'] },
+    { name: 'IDX_contacts_tenant_phone', columns: ['tenantId', 'phone'] },
+    { name: 'IDX_contacts_tenant_email', columns: ['tenantId', 'email'] },
+    { name: 'IDX_contacts_tenant_team', columns: ['tenantId', 'teamId'] },
+  ],
 });
 
 /** Exact contact count per tenant, kept by triggers: `totalCount` without a scan. */
