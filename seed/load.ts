@@ -112,36 +112,36 @@ export async function isEmpty(accounts: DataSource): Promise<boolean> {
  * database, which `npm run seed -- --reset` starts over.
  */
 export async function loadDemoRows(stores: SeedStores, rows: Iterable<DemoRow>): Promise<Record<DemoKind, number>> {
-  const writers = new Map<DemoKind, TableWriter<ObjectLiteral>>();
-  const counts = Object.fromEntries(Object.keys(TARGETS).map((kind) => [kind, 0])) as Record<DemoKind, number>;
-  // Parents before children: a slice of rows is written only after the slices of every kind that came before it.
-  const order: DemoKind[] = [];
   const restoreCache = await enlargeSqliteCache(stores);
   const rebuildIndexes = await deferSqliteIndexes(stores);
   try {
-    await writeRows();
+    return await writeRows(stores, rows);
   } finally {
     await rebuildIndexes();
     await restoreCache();
   }
-  return counts;
+}
 
-  async function writeRows(): Promise<void> {
+async function writeRows(stores: SeedStores, rows: Iterable<DemoRow>): Promise<Record<DemoKind, number>> {
+  const writers = new Map<DemoKind, TableWriter<ObjectLiteral>>();
+  const counts = Object.fromEntries(Object.keys(TARGETS).map((kind) => [kind, 0])) as Record<DemoKind, number>;
+  // When one kind's slice is full, every kind's pending rows are written, in the order the kinds
+  // first came: parents (tenants, teams) are always in before the rows that refer to them.
+  const flushAll = async () => {
+    for (const writer of writers.values()) await writer.flush();
+  };
   for (const { kind, row } of rows) {
     let writer = writers.get(kind);
     if (!writer) {
       const target = TARGETS[kind];
       writer = new TableWriter<ObjectLiteral>(stores[target.store], target.entity as EntitySchema<ObjectLiteral>);
       writers.set(kind, writer);
-      order.push(kind);
     }
     counts[kind] += 1;
-    if (writer.add(row)) {
-      for (const earlier of order) await writers.get(earlier)!.flush();
-    }
+    if (writer.add(row)) await flushAll();
   }
-  for (const kind of order) await writers.get(kind)!.flush();
-  }
+  await flushAll();
+  return counts;
 }
 
 /**

@@ -19,10 +19,11 @@
  *   A sort (a temporary B-tree in SQLite; filesort or a temporary table in MySQL) passes only when
  *   every access of the plan is a bounded search: it then sorts the rows found, not the tenant.
  *
- * On SQLite the planner has no statistics unless ANALYZE ran (the product does not run it), so
- * its plans are the same on the demo data as on a tenant of 100,000 contacts. MySQL and MariaDB
- * plan from statistics: there the store is seeded larger and ANALYZE TABLE runs first, so a scan
- * that is only cheap on a small table is not chosen for it here either.
+ * On SQLite the planner reads the statistics the migrations record for a large tenant
+ * (platform/sqlite-planner.ts), not measured ones, so its plans on the demo data are the plans
+ * for a tenant of 100,000 contacts. MySQL and MariaDB plan from measured statistics: there the
+ * store is seeded larger and ANALYZE TABLE runs first, so a scan that is only cheap on a tiny
+ * table is not chosen here either.
  */
 import type { DataSource } from 'typeorm';
 import { captureStatements, type CapturedStatement } from '../../platform/database';
