@@ -20,6 +20,7 @@ import { formatGatewayError, refusalStatus } from './errors';
 import { healthHandler, liveHandler } from './health';
 import { costLimit } from './limits';
 import { GatewayMetrics } from './metrics';
+import { disableVendorTelemetry } from './vendor-telemetry';
 import { playgroundRouter } from './playground';
 import { privacyNotices } from './privacy-notices';
 import { requireAuthentication } from './require-authentication';
@@ -48,6 +49,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
   let loaded = false;
   let apiSchema: GraphQLSchema | undefined;
   let stopping = false;
+  disableVendorTelemetry();
   const agent = subgraphAgent();
   const gateway = new ApolloGateway({
     supergraphSdl,

@@ -30,14 +30,40 @@ export function parseDatabaseUrl(url: string = DEFAULT_DATABASE_URL): DatabaseTa
 /** Counts every SQL statement sent, so tests and benchmarks can check batching. */
 export const sqlStatistics = { statements: 0 };
 
+/** One statement as sent: the store that ran it, its SQL and its bound values. */
+export interface CapturedStatement {
+  store: string;
+  sql: string;
+  parameters: readonly unknown[];
+}
+
+let captured: CapturedStatement[] | undefined;
+
+/**
+ * Starts keeping every statement sent, in memory, until `stop()` (the query-plan test asks the
+ * planner about each). Off unless a test turns it on: the bound values are personal data and are
+ * never logged or kept otherwise.
+ */
+export function captureStatements(): { statements: CapturedStatement[]; stop(): void } {
+  const statements: CapturedStatement[] = [];
+  captured = statements;
+  return {
+    statements,
+    stop: () => {
+      if (captured === statements) captured = undefined;
+    },
+  };
+}
+
 /**
  * TypeORM logger: counts statements and logs failures and slow queries. Query parameters are
  * never logged — they carry personal data.
  */
 class CountingLogger implements OrmLogger {
   constructor(private readonly name: string) {}
-  logQuery(): void {
+  logQuery(sql: string, parameters?: unknown[]): void {
     sqlStatistics.statements += 1;
+    captured?.push({ store: this.name, sql, parameters: parameters ?? [] });
   }
   logQueryError(error: string | Error): void {
     const code = typeof error === 'string' ? undefined : (error as { code?: string }).code;

@@ -4,8 +4,8 @@
  * Without --reset an already seeded database is left as it is.
  */
 import { parseArgs } from 'node:util';
-import { generateDemoData } from '../seed/generate';
-import { isEmpty, loadDemoData } from '../seed/load';
+import { demoRows } from '../seed/generate';
+import { isEmpty, loadDemoRows } from '../seed/load';
 import { closeStores, openStores } from '../stack';
 import { loadSubgraphConfig } from '../subgraphs/shared/config';
 import { resetDatabase } from '../platform/database';
@@ -23,10 +23,9 @@ async function main(): Promise<void> {
     process.stdout.write('database already holds data: nothing to do (use --reset to start over)\n');
   } else {
     const started = Date.now();
-    const data = generateDemoData({ scale });
-    await loadDemoData(stores, data);
-    const counts = Object.entries(data).map(([kind, rows]) => `${kind}=${(rows as unknown[]).length}`);
-    process.stdout.write(`seeded in ${Date.now() - started} ms: ${counts.join(' ')}\n`);
+    // Rows are generated and written as they come: millions of them in bounded memory.
+    const counts = await loadDemoRows(stores, demoRows({ scale }));
+    process.stdout.write(`seeded in ${Date.now() - started} ms: ${Object.entries(counts).map(([kind, n]) => `${kind}=${n}`).join(' ')}\n`);
   }
   await closeStores(stores);
 }

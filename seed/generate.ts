@@ -76,33 +76,43 @@ function uniqueEmail(local: string, domain: string, taken: Set<string>): string 
   return candidate;
 }
 
+export type DemoKind = keyof DemoData;
+/** One row of the demo data with the list it belongs to. */
+export type DemoRow = { [K in DemoKind]: { kind: K; row: DemoData[K][number] } }[DemoKind];
+
+function emptyDemoData(): DemoData {
+  return { tenants: [], teams: [], users: [], contacts: [], callLogs: [], locationPings: [], geofences: [], partnerApps: [], partnerInstallations: [], consentRecords: [] };
+}
+
 /**
  * Deterministic demo data: the same seed and scale give the same rows, byte for byte. Each kind of
  * row draws from its own stream, so scaling up adds rows without changing the first ones.
  */
 export function generateDemoData(options: { seed?: string; scale?: number } = {}): DemoData {
+  const data = emptyDemoData();
+  for (const { kind, row } of demoRows(options)) (data[kind] as DemoRow['row'][]).push(row);
+  return data;
+}
+
+/**
+ * The same rows one at a time, so a loader can write millions of them without holding them all:
+ * only tenants, teams, users and contacts stay in memory (calls, pings and consents refer to them).
+ * A contact is yielded after its tenant's calls, which set its `lastSpokenAt`.
+ */
+export function* demoRows(options: { seed?: string; scale?: number } = {}): Generator<DemoRow> {
   const seed = options.seed ?? 'crm-demo';
   const scale = options.scale ?? 1;
   if (!(scale > 0)) throw new Error('scale must be positive');
-  const data: DemoData = {
-    tenants: [],
-    teams: [],
-    users: [],
-    contacts: [],
-    callLogs: [],
-    locationPings: [],
-    geofences: [],
-    partnerApps: DEMO_PARTNER_APPS.map((app) => ({ ...app })),
-    partnerInstallations: [],
-    consentRecords: [],
-  };
+  const allUsers: UserRow[] = [];
+  const allContacts: ContactRow[] = [];
+  for (const app of DEMO_PARTNER_APPS) yield { kind: 'partnerApps', row: { ...app } };
 
   for (const spec of DEMO_TENANTS) {
     const ids = new Random(`${seed}:${spec.slug}:ids`);
     const tenant: TenantRow = { id: ids.uuid(), name: spec.name, emailDomain: spec.emailDomain, createdAt: new Date(SEED_NOW.getTime() - 400 * DAY) };
-    data.tenants.push(tenant);
+    yield { kind: 'tenants', row: tenant };
     const teams = spec.teams.map((name) => ({ id: ids.uuid(), tenantId: tenant.id, name }));
-    data.teams.push(...teams);
+    for (const team of teams) yield { kind: 'teams', row: team };
 
     const phones = new Set<string>();
     const emails = new Set<string>();
@@ -127,19 +137,24 @@ export function generateDemoData(options: { seed?: string; scale?: number } = {}
         createdAt: new Date(SEED_NOW.getTime() - (300 - i) * DAY),
       });
     }
-    data.users.push(...users);
+    for (const user of users) yield { kind: 'users', row: user };
+    allUsers.push(...users);
+    const userById = new Map(users.map((user) => [user.id, user]));
 
     if (spec === DEMO_TENANTS[0]) {
       for (const app of DEMO_PARTNER_APPS) {
-        data.partnerInstallations.push({
-          id: ids.uuid(),
-          tenantId: tenant.id,
-          clientId: app.clientId,
-          scopes: app.allowedScopes,
-          installedBy: users[0]!.id,
-          installedAt: new Date(SEED_NOW.getTime() - 60 * DAY),
-          uninstalledAt: null,
-        });
+        yield {
+          kind: 'partnerInstallations',
+          row: {
+            id: ids.uuid(),
+            tenantId: tenant.id,
+            clientId: app.clientId,
+            scopes: app.allowedScopes,
+            installedBy: users[0]!.id,
+            installedAt: new Date(SEED_NOW.getTime() - 60 * DAY),
+            uninstalledAt: null,
+          },
+        };
       }
     }
 
@@ -169,34 +184,38 @@ export function generateDemoData(options: { seed?: string; scale?: number } = {}
         updatedAt: createdAt,
       });
     }
-    data.contacts.push(...contacts);
 
     const dialer = new Random(`${seed}:${spec.slug}:calls`);
     const callable = contacts.filter((c) => c.phone);
     for (let i = 0; i < Math.round(PER_TENANT.calls * scale); i += 1) {
       const known = dialer.chance(0.95);
       const contact = known ? dialer.pick(callable) : undefined;
-      const owner = contact?.ownerId ? users.find((u) => u.id === contact.ownerId) : undefined;
+      const owner = contact?.ownerId ? userById.get(contact.ownerId) : undefined;
       const user = owner && dialer.chance(0.7) ? owner : dialer.pick(users);
       const disposition = dialer.pick(DISPOSITIONS);
       const startedAt = new Date(SEED_NOW.getTime() - dialer.int(1, 180 * 24 * 60) * 60_000);
       const connected = disposition === 'CONNECTED';
       const id = dialer.uuid();
-      data.callLogs.push({
-        id,
-        tenantId: tenant.id,
-        contactId: contact?.id ?? null,
-        userId: user.id,
-        direction: dialer.chance(0.6) ? 'OUTBOUND' : 'INBOUND',
-        startedAt,
-        durationSeconds: connected ? dialer.int(15, 1800) : disposition === 'VOICEMAIL' ? dialer.int(10, 60) : 0,
-        disposition,
-        counterpartyNumber: contact?.phone ?? phoneNumber(dialer, spec.region, phones),
-        notes: connected && dialer.chance(0.5) ? dialer.pick(NOTES) : null,
-        recordingUrl: connected && dialer.chance(0.3) ? `recordings/${tenant.id}/${id}.m4a` : null,
-      });
+      yield {
+        kind: 'callLogs',
+        row: {
+          id,
+          tenantId: tenant.id,
+          contactId: contact?.id ?? null,
+          userId: user.id,
+          direction: dialer.chance(0.6) ? 'OUTBOUND' : 'INBOUND',
+          startedAt,
+          durationSeconds: connected ? dialer.int(15, 1800) : disposition === 'VOICEMAIL' ? dialer.int(10, 60) : 0,
+          disposition,
+          counterpartyNumber: contact?.phone ?? phoneNumber(dialer, spec.region, phones),
+          notes: connected && dialer.chance(0.5) ? dialer.pick(NOTES) : null,
+          recordingUrl: connected && dialer.chance(0.3) ? `recordings/${tenant.id}/${id}.m4a` : null,
+        },
+      };
       if (contact && connected && (!contact.lastSpokenAt || contact.lastSpokenAt < startedAt)) contact.lastSpokenAt = startedAt;
     }
+    for (const contact of contacts) yield { kind: 'contacts', row: contact };
+    allContacts.push(...contacts);
 
     const gps = new Random(`${seed}:${spec.slug}:pings`);
     const pingsPerUser = Math.round((PER_TENANT.pings * scale) / users.length);
@@ -208,15 +227,18 @@ export function generateDemoData(options: { seed?: string; scale?: number } = {}
       for (let i = 0; i < pingsPerUser; i += 1) {
         latitude += (gps.next() - 0.5) * 0.01;
         longitude += (gps.next() - 0.5) * 0.01;
-        data.locationPings.push({
-          id: gps.uuid(),
-          tenantId: tenant.id,
-          userId: user.id,
-          latitude: Number(latitude.toFixed(6)),
-          longitude: Number(longitude.toFixed(6)),
-          accuracyMeters: gps.int(5, 60),
-          recordedAt: new Date(at),
-        });
+        yield {
+          kind: 'locationPings',
+          row: {
+            id: gps.uuid(),
+            tenantId: tenant.id,
+            userId: user.id,
+            latitude: Number(latitude.toFixed(6)),
+            longitude: Number(longitude.toFixed(6)),
+            accuracyMeters: gps.int(5, 60),
+            recordedAt: new Date(at),
+          },
+        };
         at -= gps.int(20, 240) * 60_000;
       }
     }
@@ -225,19 +247,21 @@ export function generateDemoData(options: { seed?: string; scale?: number } = {}
     for (let i = 0; i < Math.max(1, Math.round(PER_TENANT.geofences * scale)); i += 1) {
       const contact = fences.pick(contacts);
       const city = fences.pick(spec.region.cities);
-      data.geofences.push({
-        id: fences.uuid(),
-        tenantId: tenant.id,
-        name: `${contact.company ?? contact.name} site`,
-        latitude: Number((city.latitude + (fences.next() - 0.5) * 0.1).toFixed(6)),
-        longitude: Number((city.longitude + (fences.next() - 0.5) * 0.1).toFixed(6)),
-        radiusMeters: fences.pick([100, 250, 500, 1000]),
-        contactId: contact.id,
-      });
+      yield {
+        kind: 'geofences',
+        row: {
+          id: fences.uuid(),
+          tenantId: tenant.id,
+          name: `${contact.company ?? contact.name} site`,
+          latitude: Number((city.latitude + (fences.next() - 0.5) * 0.1).toFixed(6)),
+          longitude: Number((city.longitude + (fences.next() - 0.5) * 0.1).toFixed(6)),
+          radiusMeters: fences.pick([100, 250, 500, 1000]),
+          contactId: contact.id,
+        },
+      };
     }
   }
-  addConsents(data, seed);
-  return data;
+  yield* consentRows(allUsers, allContacts, seed);
 }
 
 /** Share of subjects with each consent given (a few withdrawn again later, to show history). */
@@ -246,18 +270,22 @@ const CONSENT_RATES = {
   CONTACT: { CALL_RECORDING: 0.4, MARKETING: 0.3, ANALYTICS: 0.3, PARTNER_SHARING: 0.2 },
 } as const;
 
-function addConsents(data: DemoData, seed: string): void {
+function* consentRows(users: UserRow[], contacts: ContactRow[], seed: string): Generator<DemoRow> {
   const random = new Random(`${seed}:consents`);
+  const firstUserOf = new Map<string, string>();
+  for (const user of users) if (!firstUserOf.has(user.tenantId)) firstUserOf.set(user.tenantId, user.id);
   const subjects = [
-    ...data.users.map((u) => ({ type: 'USER' as const, id: u.id, tenantId: u.tenantId, by: u.id, source: 'mobile-app' })),
-    ...data.contacts.map((c) => ({ type: 'CONTACT' as const, id: c.id, tenantId: c.tenantId, by: c.ownerId ?? data.users.find((u) => u.tenantId === c.tenantId)!.id, source: 'web' })),
+    ...users.map((u) => ({ type: 'USER' as const, id: u.id, tenantId: u.tenantId, by: u.id, source: 'mobile-app' })),
+    ...contacts.map((c) => ({ type: 'CONTACT' as const, id: c.id, tenantId: c.tenantId, by: c.ownerId ?? firstUserOf.get(c.tenantId)!, source: 'web' })),
   ];
+  let sequence = 0;
   for (const subject of subjects) {
     for (const [purpose, rate] of Object.entries(CONSENT_RATES[subject.type])) {
       if (!random.chance(rate)) continue;
       const granted = new Date(SEED_NOW.getTime() - random.int(60, 300) * DAY);
-      const record = (status: 'GRANTED' | 'WITHDRAWN', at: Date) =>
-        data.consentRecords.push({
+      const record = (status: 'GRANTED' | 'WITHDRAWN', at: Date): DemoRow => ({
+        kind: 'consentRecords',
+        row: {
           id: random.uuid(),
           tenantId: subject.tenantId,
           subjectType: subject.type,
@@ -268,10 +296,11 @@ function addConsents(data: DemoData, seed: string): void {
           source: subject.source,
           recordedBy: subject.by,
           recordedAt: at,
-          sequence: data.consentRecords.length + 1,
-        });
-      record('GRANTED', granted);
-      if (random.chance(0.1)) record('WITHDRAWN', new Date(granted.getTime() + random.int(1, 50) * DAY));
+          sequence: (sequence += 1),
+        },
+      });
+      yield record('GRANTED', granted);
+      if (random.chance(0.1)) yield record('WITHDRAWN', new Date(granted.getTime() + random.int(1, 50) * DAY));
     }
   }
 }

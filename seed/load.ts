@@ -1,18 +1,116 @@
-import type { DataSource, EntityManager, EntitySchema, ObjectLiteral } from 'typeorm';
+import type { DataSource, EntitySchema, ObjectLiteral, QueryRunner } from 'typeorm';
+import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import { TeamEntity, TenantEntity, UserEntity } from '../subgraphs/accounts/entities';
 import { CallLogEntity } from '../subgraphs/calls/entities';
 import { ContactEntity } from '../subgraphs/contacts/entities';
 import { GeofenceEntity, LocationPingEntity } from '../subgraphs/location/entities';
 import { ConsentRecordEntity, PartnerAppEntity, PartnerInstallationEntity } from '../privacy/store/entities';
 import type { SubgraphName } from '../subgraphs/shared/subgraph';
-import type { DemoData } from './generate';
+import type { DemoData, DemoKind, DemoRow } from './generate';
 
-const CHUNK = 400;
+export type SeedStores = Record<SubgraphName | 'privacy', DataSource>;
 
-async function insertAll<T extends ObjectLiteral>(manager: EntityManager, entity: EntitySchema<T>, rows: T[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += CHUNK) {
-    await manager.createQueryBuilder().insert().into(entity).values(rows.slice(i, i + CHUNK)).execute();
+/** Rows per INSERT statement: well under SQLite's 32,766 bound parameters and MySQL's packet size. */
+const ROWS_PER_STATEMENT = 500;
+/**
+ * Rows per transaction. On the embedded store every subgraph's connection writes to one file and
+ * only one writer may hold it, so each table commits in slices rather than in one long transaction.
+ * Slices are large because each commit writes every page it dirtied to the write-ahead log, and
+ * rows keyed by random UUIDs dirty pages all over the primary-key index.
+ */
+const ROWS_PER_TRANSACTION = 200_000;
+/** SQLite page cache per connection while seeding (negative: KiB). */
+const SEED_CACHE_KIB = -262_144;
+
+/** Which store and table each kind of demo row goes to. */
+const TARGETS: { [K in DemoKind]: { store: keyof SeedStores; entity: EntitySchema<DemoData[K][number]> } } = {
+  partnerApps: { store: 'privacy', entity: PartnerAppEntity },
+  partnerInstallations: { store: 'privacy', entity: PartnerInstallationEntity },
+  consentRecords: { store: 'privacy', entity: ConsentRecordEntity },
+  tenants: { store: 'accounts', entity: TenantEntity },
+  teams: { store: 'accounts', entity: TeamEntity },
+  users: { store: 'accounts', entity: UserEntity },
+  contacts: { store: 'contacts', entity: ContactEntity },
+  callLogs: { store: 'calls', entity: CallLogEntity },
+  locationPings: { store: 'location', entity: LocationPingEntity },
+  geofences: { store: 'location', entity: GeofenceEntity },
+};
+
+/**
+ * Buffers the rows of one table and writes them as multi-row INSERTs of one prepared shape
+ * (the embedded driver caches the prepared statement), one transaction per slice. Columns and
+ * value conversion (dates as each dialect stores them) come from the entity's TypeORM metadata,
+ * so the rows land exactly as the ORM would write them.
+ */
+class TableWriter<T extends ObjectLiteral> {
+  private pending: T[] = [];
+  private readonly columns: ColumnMetadata[];
+  private readonly table: string;
+  private readonly primaryKey: string[];
+  private readonly statements = new Map<number, string>();
+
+  constructor(
+    private readonly store: DataSource,
+    entity: EntitySchema<T>,
+  ) {
+    const metadata = store.getMetadata(entity);
+    this.columns = metadata.columns;
+    this.primaryKey = metadata.primaryColumns.map((column) => column.propertyName);
+    this.table = store.driver.escape(metadata.tableName);
   }
+
+  /** Queues a row; true when a slice is full and should be flushed. */
+  add(row: T): boolean {
+    this.pending.push(row);
+    return this.pending.length >= ROWS_PER_TRANSACTION;
+  }
+
+  async flush(): Promise<void> {
+    if (this.pending.length === 0) return;
+    // In primary-key order, each slice fills the key's B-tree (InnoDB's clustered index) in one
+    // pass instead of at random places: random UUIDs otherwise touch every page on every slice.
+    const rows = this.pending.sort((a, b) => compareKeys(this.primaryKey.map((k) => a[k]), this.primaryKey.map((k) => b[k])));
+    this.pending = [];
+    const runner = this.store.createQueryRunner();
+    try {
+      await runner.startTransaction();
+      for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) await this.insert(runner, rows.slice(i, i + ROWS_PER_STATEMENT));
+      await runner.commitTransaction();
+    } catch (error) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction();
+      throw error;
+    } finally {
+      await runner.release();
+    }
+  }
+
+  private async insert(runner: QueryRunner, rows: T[]): Promise<void> {
+    const { driver } = this.store;
+    const parameters: unknown[] = [];
+    for (const row of rows) {
+      for (const column of this.columns) parameters.push(driver.preparePersistentValue(row[column.propertyName], column) ?? null);
+    }
+    await runner.query(this.statement(rows.length), parameters);
+  }
+
+  private statement(rowCount: number): string {
+    let sql = this.statements.get(rowCount);
+    if (!sql) {
+      const { driver } = this.store;
+      const tuple = `(${this.columns.map(() => '?').join(', ')})`;
+      sql = `INSERT INTO ${this.table} (${this.columns.map((c) => driver.escape(c.databaseName)).join(', ')}) VALUES ${Array(rowCount).fill(tuple).join(', ')}`;
+      this.statements.set(rowCount, sql);
+    }
+    return sql;
+  }
+}
+
+function compareKeys(a: unknown[], b: unknown[]): number {
+  for (let i = 0; i < a.length; i += 1) {
+    const [x, y] = [String(a[i]), String(b[i])];
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
 }
 
 /** True when the accounts store holds no tenant yet (a fresh database). */
@@ -20,22 +118,110 @@ export async function isEmpty(accounts: DataSource): Promise<boolean> {
   return (await accounts.getRepository(TenantEntity).count()) === 0;
 }
 
-/** Writes the demo data into each subgraph's own store and the privacy store, each in one transaction. */
-export async function loadDemoData(stores: Record<SubgraphName | 'privacy', DataSource>, data: DemoData): Promise<void> {
-  await stores.privacy.transaction(async (tx) => {
-    await insertAll(tx, PartnerAppEntity, data.partnerApps);
-    await insertAll(tx, PartnerInstallationEntity, data.partnerInstallations);
-    await insertAll(tx, ConsentRecordEntity, data.consentRecords);
-  });
-  await stores.accounts.transaction(async (tx) => {
-    await insertAll(tx, TenantEntity, data.tenants);
-    await insertAll(tx, TeamEntity, data.teams);
-    await insertAll(tx, UserEntity, data.users);
-  });
-  await stores.contacts.transaction((tx) => insertAll(tx, ContactEntity, data.contacts));
-  await stores.calls.transaction((tx) => insertAll(tx, CallLogEntity, data.callLogs));
-  await stores.location.transaction(async (tx) => {
-    await insertAll(tx, LocationPingEntity, data.locationPings);
-    await insertAll(tx, GeofenceEntity, data.geofences);
-  });
+/**
+ * Writes demo rows, as they come, into each subgraph's own store and the privacy store: millions of
+ * rows in bounded memory. Tables are written in slices: a failure part-way leaves a partly seeded
+ * database, which `npm run seed -- --reset` starts over.
+ */
+export async function loadDemoRows(stores: SeedStores, rows: Iterable<DemoRow>): Promise<Record<DemoKind, number>> {
+  const restoreCache = await enlargeSqliteCache(stores);
+  const rebuildIndexes = await deferSqliteIndexes(stores);
+  try {
+    return await writeRows(stores, rows);
+  } finally {
+    await rebuildIndexes();
+    await restoreCache();
+  }
+}
+
+async function writeRows(stores: SeedStores, rows: Iterable<DemoRow>): Promise<Record<DemoKind, number>> {
+  const writers = new Map<DemoKind, TableWriter<ObjectLiteral>>();
+  const counts = Object.fromEntries(Object.keys(TARGETS).map((kind) => [kind, 0])) as Record<DemoKind, number>;
+  // When one kind's slice is full, every kind's pending rows are written, in the order the kinds
+  // first came: parents (tenants, teams) are always in before the rows that refer to them.
+  const flushAll = async () => {
+    for (const writer of writers.values()) await writer.flush();
+  };
+  for (const { kind, row } of rows) {
+    let writer = writers.get(kind);
+    if (!writer) {
+      const target = TARGETS[kind];
+      writer = new TableWriter<ObjectLiteral>(stores[target.store], target.entity as EntitySchema<ObjectLiteral>);
+      writers.set(kind, writer);
+    }
+    counts[kind] += 1;
+    if (writer.add(row)) await flushAll();
+  }
+  await flushAll();
+  return counts;
+}
+
+/**
+ * On the embedded store, a table's secondary indexes are dropped before its rows arrive and built
+ * again, from their own definitions, once they are in: building an index from a full table sorts
+ * once, where inserting millions of random-order keys updates every index on every row (about
+ * 2.5x slower). Unique indexes stay, so their constraints hold while rows arrive. Should the
+ * process die part-way, `npm run seed -- --reset` drops the tables and migrates them again.
+ */
+async function deferSqliteIndexes(stores: SeedStores): Promise<() => Promise<void>> {
+  const deferred: { store: DataSource; sql: string; stat: { tbl: string; idx: string; stat: string }[] }[] = [];
+  for (const kind of Object.keys(TARGETS) as DemoKind[]) {
+    const store = stores[TARGETS[kind].store];
+    if (store.options.type !== 'better-sqlite3') continue;
+    const table = store.getMetadata(TARGETS[kind].entity).tableName;
+    const indexes: { name: string; sql: string }[] = await store.query(
+      "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'",
+      [table],
+    );
+    for (const index of indexes) {
+      // Dropping an index drops its planner statistics too (see platform/sqlite-planner.ts): kept and put back.
+      const stat = await store.query('SELECT tbl, idx, stat FROM sqlite_stat1 WHERE idx = ?', [index.name]).catch(() => []);
+      await store.query(`DROP INDEX ${store.driver.escape(index.name)}`);
+      deferred.push({ store, sql: index.sql, stat });
+    }
+  }
+  return async () => {
+    for (const { store, sql, stat } of deferred) {
+      await store.query(sql);
+      for (const row of stat) await store.query('INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (?, ?, ?)', [row.tbl, row.idx, row.stat]);
+    }
+    for (const store of new Set(deferred.map((d) => d.store))) await store.query('ANALYZE sqlite_schema');
+  };
+}
+
+/**
+ * SQLite keeps 2 MB of pages per connection by default; the indexes of a million rows keyed by
+ * random UUIDs need far more while they are built, or every insert rereads pages from the file.
+ * And a commit need not wait for the disk during the load (synchronous NORMAL: in WAL mode the
+ * database stays consistent, a power cut may only lose the last commits, which --reset redoes).
+ */
+async function enlargeSqliteCache(stores: SeedStores): Promise<() => Promise<void>> {
+  const sqlite = [...new Set(Object.values(stores))].filter((store) => store.options.type === 'better-sqlite3');
+  const previous = await Promise.all(
+    sqlite.map(async (store) => ({
+      cache: Number((await store.query('PRAGMA cache_size'))[0].cache_size),
+      synchronous: Number((await store.query('PRAGMA synchronous'))[0].synchronous),
+    })),
+  );
+  for (const store of sqlite) {
+    await store.query(`PRAGMA cache_size = ${SEED_CACHE_KIB}`);
+    await store.query('PRAGMA synchronous = NORMAL');
+  }
+  return async () => {
+    for (const [i, store] of sqlite.entries()) {
+      await store.query(`PRAGMA cache_size = ${previous[i]!.cache}`);
+      await store.query(`PRAGMA synchronous = ${previous[i]!.synchronous}`);
+    }
+  };
+}
+
+/** Writes demo data that is already in memory (tests, `npm start` on an empty store). */
+export async function loadDemoData(stores: SeedStores, data: DemoData): Promise<void> {
+  await loadDemoRows(stores, demoDataRows(data));
+}
+
+function* demoDataRows(data: DemoData): Generator<DemoRow> {
+  // Parents first: the foreign keys of teams and users point at tenants and teams.
+  const kinds: DemoKind[] = ['partnerApps', 'tenants', 'teams', 'users', 'partnerInstallations', 'contacts', 'callLogs', 'locationPings', 'geofences', 'consentRecords'];
+  for (const kind of kinds) for (const row of data[kind]) yield { kind, row } as DemoRow;
 }

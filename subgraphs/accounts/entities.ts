@@ -1,4 +1,5 @@
 import { EntitySchema } from 'typeorm';
+import { tenantCountEntity } from '../../platform/tenant-counters';
 import { dateColumn, idColumn, refColumn, textColumn } from '../../platform/columns';
 
 export interface TenantRow {
@@ -45,6 +46,8 @@ export const TeamEntity = new EntitySchema<TeamRow>({
   name: 'Team',
   tableName: 'teams',
   columns: { id: idColumn, tenantId: refColumn(), name: textColumn(200) },
+  // The migrations create these; declared here so the entity reads as the table is.
+  indices: [{ name: 'IDX_teams_tenant_name', columns: ['tenantId', 'name'] }],
 });
 
 export const UserEntity = new EntitySchema<UserRow>({
@@ -63,6 +66,16 @@ export const UserEntity = new EntitySchema<UserRow>({
     status: textColumn(16),
     createdAt: dateColumn(),
   },
+  // The migrations create these; declared here so the entity reads as the table is.
+  indices: [
+    { name: 'IDX_users_tenant_name_id', columns: ['tenantId', 'name', 'id'] },
+    { name: 'IDX_users_tenant_team_name_id', columns: ['tenantId', 'teamId', 'name', 'id'] },
+    { name: 'UQ_users_tenant_email', columns: ['tenantId', 'email'], unique: true },
+    { name: 'IDX_users_tenant_phone', columns: ['tenantId', 'phone'] },
+  ],
 });
 
-export const accountEntities = [TenantEntity, TeamEntity, UserEntity];
+/** Exact user count per tenant, kept by triggers: `totalCount` without a scan. */
+export const UserCountEntity = tenantCountEntity('UserCount', 'user_counts', UserEntity);
+
+export const accountEntities = [TenantEntity, TeamEntity, UserEntity, UserCountEntity];

@@ -4,6 +4,7 @@ import { accountSubjects } from './subjects';
 import { accountEntities } from './entities';
 import { createAccountLoaders, type AccountLoaders } from './loaders';
 import { CreateAccounts1763800000000 } from './migrations/1763800000000-create-accounts';
+import { ScaleIndexesAccounts1763800000010 } from './migrations/1763800000010-scale-indexes';
 import { accountResolvers } from './resolvers';
 
 /** accounts: tenants, teams and users. */
@@ -11,7 +12,7 @@ export const accountsSubgraph: SubgraphModule<AccountLoaders> = {
   name: 'accounts',
   typeDefs: loadSubgraphTypeDefs('accounts'),
   resolvers: accountResolvers,
-  database: { name: 'accounts', entities: accountEntities, migrations: [CreateAccounts1763800000000] },
+  database: { name: 'accounts', entities: accountEntities, migrations: [CreateAccounts1763800000000, ScaleIndexesAccounts1763800000010] },
   createLoaders: createAccountLoaders,
   subjects: accountSubjects,
 };

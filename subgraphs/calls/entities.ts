@@ -35,6 +35,12 @@ export const CallLogEntity = new EntitySchema<CallLogRow>({
     notes: { type: 'text', nullable: true },
     recordingUrl: textColumn(500, true),
   },
+  // The migrations create these; declared here so the entity reads as the table is.
+  indices: [
+    { name: 'IDX_call_logs_tenant_contact_started_id', columns: ['tenantId', 'contactId', 'startedAt', 'id'] },
+    { name: 'IDX_call_logs_tenant_user_started_id', columns: ['tenantId', 'userId', 'startedAt', 'id'] },
+    { name: 'IDX_call_logs_tenant_number', columns: ['tenantId', 'counterpartyNumber'] },
+  ],
 });
 
 export const callEntities = [CallLogEntity];

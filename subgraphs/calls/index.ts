@@ -4,6 +4,7 @@ import { callSubjects } from './subjects';
 import { callEntities } from './entities';
 import { createCallLoaders, type CallLoaders } from './loaders';
 import { CreateCallLogs1763800000002 } from './migrations/1763800000002-create-call-logs';
+import { ScaleIndexesCalls1763800000012 } from './migrations/1763800000012-scale-indexes';
 import { callResolvers } from './resolvers';
 
 /** calls: call logs made and received through the CRM. */
@@ -11,7 +12,7 @@ export const callsSubgraph: SubgraphModule<CallLoaders> = {
   name: 'calls',
   typeDefs: loadSubgraphTypeDefs('calls'),
   resolvers: callResolvers,
-  database: { name: 'calls', entities: callEntities, migrations: [CreateCallLogs1763800000002] },
+  database: { name: 'calls', entities: callEntities, migrations: [CreateCallLogs1763800000002, ScaleIndexesCalls1763800000012] },
   createLoaders: createCallLoaders,
   subjects: callSubjects,
 };

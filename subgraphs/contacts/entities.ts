@@ -1,4 +1,5 @@
 import { EntitySchema } from 'typeorm';
+import { tenantCountEntity } from '../../platform/tenant-counters';
 import { dateColumn, idColumn, refColumn, textColumn } from '../../platform/columns';
 
 export type LeadSource = 'WEBSITE' | 'ADS' | 'REFERRAL' | 'CALL_LOG' | 'PARTNER' | 'IMPORT';
@@ -41,6 +42,17 @@ export const ContactEntity = new EntitySchema<ContactRow>({
     createdAt: dateColumn(),
     updatedAt: dateColumn(),
   },
+  // The migrations create these; declared here so the entity reads as the table is.
+  indices: [
+    { name: 'IDX_contacts_tenant_name_id', columns: ['tenantId', 'name', 'id'] },
+    { name: 'IDX_contacts_tenant_owner_name_id', columns: ['tenantId', 'ownerId', 'name', 'id'] },
+    { name: 'IDX_contacts_tenant_phone', columns: ['tenantId', 'phone'] },
+    { name: 'IDX_contacts_tenant_email', columns: ['tenantId', 'email'] },
+    { name: 'IDX_contacts_tenant_team', columns: ['tenantId', 'teamId'] },
+  ],
 });
 
-export const contactEntities = [ContactEntity];
+/** Exact contact count per tenant, kept by triggers: `totalCount` without a scan. */
+export const ContactCountEntity = tenantCountEntity('ContactCount', 'contact_counts', ContactEntity);
+
+export const contactEntities = [ContactEntity, ContactCountEntity];

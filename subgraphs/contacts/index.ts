@@ -5,6 +5,7 @@ import { contactEntities } from './entities';
 import { createContactLoaders, type ContactLoaders } from './loaders';
 import { CreateContacts1763800000001 } from './migrations/1763800000001-create-contacts';
 import { AddContactTeam1763800000004 } from './migrations/1763800000004-add-contact-team';
+import { ScaleIndexesContacts1763800000011 } from './migrations/1763800000011-scale-indexes';
 import { contactResolvers } from './resolvers';
 
 /** contacts: the tenant's customers and leads. */
@@ -12,7 +13,7 @@ export const contactsSubgraph: SubgraphModule<ContactLoaders> = {
   name: 'contacts',
   typeDefs: loadSubgraphTypeDefs('contacts'),
   resolvers: contactResolvers,
-  database: { name: 'contacts', entities: contactEntities, migrations: [CreateContacts1763800000001, AddContactTeam1763800000004] },
+  database: { name: 'contacts', entities: contactEntities, migrations: [CreateContacts1763800000001, AddContactTeam1763800000004, ScaleIndexesContacts1763800000011] },
   createLoaders: createContactLoaders,
   subjects: contactSubjects,
 };

@@ -1,4 +1,5 @@
 import { EntitySchema } from 'typeorm';
+import { tenantCountEntity } from '../../platform/tenant-counters';
 import { dateColumn, idColumn, refColumn, textColumn } from '../../platform/columns';
 
 export interface LocationPingRow {
@@ -33,6 +34,8 @@ export const LocationPingEntity = new EntitySchema<LocationPingRow>({
     accuracyMeters: { type: 'double', nullable: true },
     recordedAt: dateColumn(),
   },
+  // The migrations create these; declared here so the entity reads as the table is.
+  indices: [{ name: 'IDX_location_pings_tenant_user_recorded_id', columns: ['tenantId', 'userId', 'recordedAt', 'id'] }],
 });
 
 export const GeofenceEntity = new EntitySchema<GeofenceRow>({
@@ -47,6 +50,14 @@ export const GeofenceEntity = new EntitySchema<GeofenceRow>({
     radiusMeters: { type: 'int' },
     contactId: refColumn(true),
   },
+  // The migrations create these; declared here so the entity reads as the table is.
+  indices: [
+    { name: 'IDX_geofences_tenant_name_id', columns: ['tenantId', 'name', 'id'] },
+    { name: 'IDX_geofences_tenant_contact', columns: ['tenantId', 'contactId'] },
+  ],
 });
 
-export const locationEntities = [LocationPingEntity, GeofenceEntity];
+/** Exact geofence count per tenant, kept by triggers: `totalCount` without a scan. */
+export const GeofenceCountEntity = tenantCountEntity('GeofenceCount', 'geofence_counts', GeofenceEntity);
+
+export const locationEntities = [LocationPingEntity, GeofenceEntity, GeofenceCountEntity];

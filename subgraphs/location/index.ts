@@ -4,6 +4,7 @@ import { locationSubjects } from './subjects';
 import { locationEntities } from './entities';
 import { createLocationLoaders, type LocationLoaders } from './loaders';
 import { CreateLocation1763800000003 } from './migrations/1763800000003-create-location';
+import { ScaleIndexesLocation1763800000013 } from './migrations/1763800000013-scale-indexes';
 import { locationResolvers } from './resolvers';
 
 /** location: device location pings and geofences. */
@@ -11,7 +12,7 @@ export const locationSubgraph: SubgraphModule<LocationLoaders> = {
   name: 'location',
   typeDefs: loadSubgraphTypeDefs('location'),
   resolvers: locationResolvers,
-  database: { name: 'location', entities: locationEntities, migrations: [CreateLocation1763800000003] },
+  database: { name: 'location', entities: locationEntities, migrations: [CreateLocation1763800000003, ScaleIndexesLocation1763800000013] },
   createLoaders: createLocationLoaders,
   subjects: locationSubjects,
 };

@@ -1,4 +1,5 @@
 import type { DataSource, EntityMetadata, EntitySchema, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { counterOf } from '../../platform/tenant-counters';
 import type { RequestCursors } from '../../privacy/enforcement/cursors';
 import type { PrivacyRequest } from '../../privacy/enforcement/request';
 import type { SqlDialect } from '../../privacy/enforcement/row-sql';
@@ -118,6 +119,10 @@ export class TenantScope {
   }
 
   async count<T extends ObjectLiteral>(entity: EntitySchema<T>, filter?: Filter): Promise<number> {
+    // Unfiltered (every row of the tenant is one the caller can page through), a counted entity
+    // answers from its tenant's counter row (platform/tenant-counters.ts) instead of a scan.
+    const counter = filter ? undefined : counterOf(entity);
+    if (counter) return (await this.select(counter, 'n').getOne())?.total ?? 0;
     const qb = this.select(entity, 'e');
     filter?.(qb as unknown as SelectQueryBuilder<ObjectLiteral>, 'e');
     return qb.getCount();
@@ -151,6 +156,10 @@ export class TenantScope {
       condition = `(${here} ${op} ${there} OR (${here} = ${there} AND ${condition}))`;
       if (term.params) qb.setParameters(term.params);
     }
+    // A leading bound on the first key lets the planner seek to the cursor instead of walking the
+    // index from the first row (the lexicographic condition alone hides it behind an OR).
+    const [first] = query.order;
+    if (first) condition = `${first.sql(alias)} ${op}= ${ofCursorRow(first)} AND ${condition}`;
     qb.andWhere(condition, { cursorId: query.afterId });
   }
 }
