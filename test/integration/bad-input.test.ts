@@ -80,6 +80,12 @@ describe('bad input', () => {
     expectCode(await page(cursor, await t.tokenFor('MEMBER')), 'BAD_USER_INPUT');
   });
 
+  it.each([['a NUL character', 'a\u0000'], ['a control character', 'ab\u0007'], ['only blanks', '   ']])('refuses a search of %s instead of matching every contact', async (_kind, search) => {
+    const res = await t.query('query($s: String) { contacts(first: 5, search: $s) { totalCount nodes { id } } }', { token, variables: { s: search } });
+    expectCode(res, 'BAD_USER_INPUT');
+    expect(res.body.data ?? null).toBeNull();
+  });
+
   it('refuses a phone that is not E.164, without echoing it', async () => {
     const res = await t.query('{ contactByPhone(phone: "call me maybe 4321") { id } }', { token });
     expectCode(res, 'BAD_USER_INPUT');
