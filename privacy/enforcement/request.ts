@@ -96,6 +96,9 @@ export class PrivacyRequest {
 
   private readonly consentBound = new WeakMap<readonly Category[], boolean>();
 
+  /** Channel answers (row conditions, order plans) of this request, by field, test and person. */
+  private readonly channelAnswers = new Map<string, Promise<RowCondition | OrderPlan>>();
+
   /** Consents already loaded for this request (by preload or an earlier decision). */
   private readonly knownConsents = new Map<string, Set<ConsentPurpose>>();
 
@@ -256,7 +259,15 @@ export class PrivacyRequest {
    * one to match does not match (never the other way round). With a `person` (a list whose every
    * row is that person's), their consents are loaded and count.
    */
-  async rowsShowing(typeName: string, fieldName: string, test: ChannelTest, person?: ConsentSubject): Promise<RowCondition> {
+  rowsShowing(typeName: string, fieldName: string, test: ChannelTest, person?: ConsentSubject): Promise<RowCondition> {
+    // Every parent of a batch asks the same of a list (and one person's list the same for that person): answered once per request.
+    const key = `${typeName}.${fieldName}|${test}|${person ? subjectKey(person) : ''}`;
+    let answer = this.channelAnswers.get(key) as Promise<RowCondition> | undefined;
+    if (!answer) this.channelAnswers.set(key, (answer = this.decideRows(typeName, fieldName, test, person)));
+    return answer;
+  }
+
+  private async decideRows(typeName: string, fieldName: string, test: ChannelTest, person?: ConsentSubject): Promise<RowCondition> {
     const field = this.personalField(typeName, fieldName);
     if (!field) return ALL_ROWS; // not personal: every row shows it
     const consents = await this.consentsOf(field, person);
@@ -265,7 +276,14 @@ export class PrivacyRequest {
   }
 
   /** How a list of `typeName` may be ordered by `fieldName` for this caller (see OrderPlan). */
-  async orderPlan(typeName: string, fieldName: string, person?: ConsentSubject): Promise<OrderPlan> {
+  orderPlan(typeName: string, fieldName: string, person?: ConsentSubject): Promise<OrderPlan> {
+    const key = `${typeName}.${fieldName}|ORDER|${person ? subjectKey(person) : ''}`;
+    let answer = this.channelAnswers.get(key) as Promise<OrderPlan> | undefined;
+    if (!answer) this.channelAnswers.set(key, (answer = this.decideOrder(typeName, fieldName, person)));
+    return answer;
+  }
+
+  private async decideOrder(typeName: string, fieldName: string, person?: ConsentSubject): Promise<OrderPlan> {
     const field = this.personalField(typeName, fieldName);
     if (!field) return { kind: 'value' };
     const consents = await this.consentsOf(field, person);

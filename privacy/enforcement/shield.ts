@@ -139,19 +139,20 @@ function applyCompiled(schema: GraphQLSchema, { rules, personal }: ReturnType<ty
     const definition = type.getFields()[fieldName]!;
     // Most personal fields are plain columns: read them directly rather than through graphql-js's default resolver.
     const resolve: GraphQLFieldResolver<any, any> | undefined = definition.resolve;
+    /** What the caller is shown of a value the resolver produced, under a decision other than WITHHOLD. */
+    const shown = (decision: Decision, parent: any, value: unknown, context: PrivacyAwareContext): unknown => {
+      // Only audited callers pay for counting what they are shown (a null value shows nothing).
+      if (context.privacyRequest.disclosures && value != null) context.privacyRequest.disclosed(field, parent, decision);
+      return decision.effect === 'FULL' ? value : context.privacyRequest.show(field, parent, decision, value);
+    };
     const outcome = (made: Decision, parent: any, args: any, context: PrivacyAwareContext, info: GraphQLResolveInfo) => {
       // The decision as applied to this field's type (a link cannot be masked: it is withheld).
       const decision = field.applied(made);
       if (decision.effect !== 'FULL') context.privacyRequest.notice(info.path, decision);
       // Nothing of a withheld value is computed: its resolver (a signed link, a reference) never runs.
       if (decision.effect === 'WITHHOLD') return null;
-      const finish = (value: unknown) => {
-        // Only audited callers pay for counting what they are shown (a null value shows nothing).
-        if (context.privacyRequest.disclosures && value != null) context.privacyRequest.disclosed(field, parent, decision);
-        return decision.effect === 'FULL' ? value : context.privacyRequest.show(field, parent, decision, value);
-      };
       const value = resolve ? resolve(parent, args, context, info) : parent[fieldName];
-      return isPromise(value) ? value.then(finish) : finish(value);
+      return isPromise(value) ? value.then((v) => shown(decision, parent, v, context)) : shown(decision, parent, value, context);
     };
     definition.resolve = (parent, args, context: PrivacyAwareContext, info) => {
       try {

@@ -56,17 +56,20 @@ export function relationTo(caller: RelatingCaller, userId: unknown, teamId?: unk
 
 const idOf = (value: unknown): string | undefined => (value === null || value === undefined || value === '' ? undefined : String(value));
 
-/** The subject of one loaded row, read through its type's declaration. */
+/** The subject of one loaded row, read through its type's declaration (once per row: on the hot path). */
 export function subjectOfRow(spec: SubjectSpec, row: Record<string, unknown>, caller: RelatingCaller, partnerInstaller?: string): SubjectOfRow {
-  const person = idOf(row[spec.person.column]);
-  const counterpart = spec.counterpart ? idOf(row[spec.counterpart.column]) : undefined;
-  return {
+  const subject: SubjectOfRow = {
     kind: spec.kind,
     relation: relationTo(caller, spec.relatedUser ? row[spec.relatedUser] : undefined, spec.team ? row[spec.team] : undefined),
-    ...(person ? { consentSubject: { type: spec.person.type, id: person } } : {}),
-    ...(counterpart && spec.counterpart ? { counterpart: { type: spec.counterpart.type, id: counterpart } } : {}),
     installedCallerApp: Boolean(spec.installer && partnerInstaller && row[spec.installer] === partnerInstaller),
   };
+  const person = idOf(row[spec.person.column]);
+  if (person) subject.consentSubject = { type: spec.person.type, id: person };
+  if (spec.counterpart) {
+    const counterpart = idOf(row[spec.counterpart.column]);
+    if (counterpart) subject.counterpart = { type: spec.counterpart.type, id: counterpart };
+  }
+  return subject;
 }
 
 /**
@@ -75,9 +78,11 @@ export function subjectOfRow(spec: SubjectSpec, row: Record<string, unknown>, ca
  * then per consent state, so a fact added to SubjectOfRow that the policy reads must join these
  * dimensions, or rows differing only in it would share a decision.
  */
+const KIND_INDEX = new Map<SubjectKind, number>(SUBJECT_KINDS.map((kind, i) => [kind, i]));
+const RELATION_INDEX = new Map<Relation, number>(RELATIONS.map((relation, i) => [relation, i]));
 const SLOT_DIMENSIONS = [
-  { size: SUBJECT_KINDS.length, of: (s: SubjectOfRow) => SUBJECT_KINDS.indexOf(s.kind) },
-  { size: RELATIONS.length, of: (s: SubjectOfRow) => RELATIONS.indexOf(s.relation) },
+  { size: SUBJECT_KINDS.length, of: (s: SubjectOfRow) => KIND_INDEX.get(s.kind)! },
+  { size: RELATIONS.length, of: (s: SubjectOfRow) => RELATION_INDEX.get(s.relation)! },
   { size: 2, of: (s: SubjectOfRow) => (s.installedCallerApp ? 1 : 0) },
   { size: 2, of: (s: SubjectOfRow) => (s.consentSubject ? 1 : 0) },
   { size: 2, of: (s: SubjectOfRow) => (s.counterpart ? 1 : 0) },
@@ -88,7 +93,7 @@ export const SLOT_COUNT = SLOT_DIMENSIONS.reduce((product, dimension) => product
 
 export function slotOf(subject: SubjectOfRow): number {
   let slot = 0;
-  for (const dimension of SLOT_DIMENSIONS) slot = slot * dimension.size + dimension.of(subject);
+  for (let i = 0; i < SLOT_DIMENSIONS.length; i += 1) slot = slot * SLOT_DIMENSIONS[i]!.size + SLOT_DIMENSIONS[i]!.of(subject);
   return slot;
 }
 
