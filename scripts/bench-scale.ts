@@ -14,6 +14,7 @@
  * SQLite stores are kept in data/bench/ and MySQL ones in databases <db>_bench_s<scale>, so a
  * later run skips the seeding (--reseed seeds again and reports the time).
  */
+import { startBenchStack } from './bench-stack';
 import { disableVendorTelemetry } from '../gateway/vendor-telemetry';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -111,22 +112,7 @@ function seed(store: Store, reset: boolean): string {
 }
 
 function startStack(base: number, databaseUrl: string): ChildProcess {
-  return spawn(TSX, ['scripts/start.ts'], {
-    cwd: ROOT,
-    stdio: 'ignore',
-    env: {
-      ...process.env,
-      NODE_ENV: 'development',
-      LOG_LEVEL: 'warn',
-      DATABASE_URL: databaseUrl,
-      PORT: String(base),
-      ACCOUNTS_PORT: String(base + 1),
-      CONTACTS_PORT: String(base + 2),
-      CALLS_PORT: String(base + 3),
-      LOCATION_PORT: String(base + 4),
-      MAX_COST: '100000',
-    },
-  });
+  return startBenchStack(base, databaseUrl);
 }
 
 async function waitFor(url: string, ok: (status: number) => boolean): Promise<void> {

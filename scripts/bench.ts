@@ -9,7 +9,8 @@
  * load fall on all three alike. Prints p50/p99 latency and req/s.
  *   npm run bench -- [--requests 500] [--warmup 100] [--database-url mysql://…]
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { startBenchStack } from './bench-stack';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -37,24 +38,7 @@ type Mode = 'compiled' | 'shield' | 'off';
 const MODES: Mode[] = ['compiled', 'shield', 'off'];
 
 function startStack(base: number, mode: Mode, databaseUrl: string): ChildProcess {
-  return spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['scripts/start.ts'], {
-    cwd: ROOT,
-    stdio: 'ignore',
-    env: {
-      ...process.env,
-      NODE_ENV: 'development',
-      LOG_LEVEL: 'warn',
-      DATABASE_URL: databaseUrl,
-      PRIVACY_ENFORCEMENT: mode === 'off' ? 'off' : 'on',
-      PRIVACY_ENGINE: mode === 'shield' ? 'shield' : 'compiled',
-      PORT: String(base),
-      ACCOUNTS_PORT: String(base + 1),
-      CONTACTS_PORT: String(base + 2),
-      CALLS_PORT: String(base + 3),
-      LOCATION_PORT: String(base + 4),
-      MAX_COST: '100000',
-    },
-  });
+  return startBenchStack(base, databaseUrl, { PRIVACY_ENFORCEMENT: mode === 'off' ? 'off' : 'on', PRIVACY_ENGINE: mode === 'shield' ? 'shield' : 'compiled' });
 }
 
 async function waitHealthy(base: number): Promise<void> {
