@@ -209,12 +209,16 @@ describe('leaks through channels', () => {
         const spec = listSpec(list, parent, 'id');
         label = spec.label;
         const link = list === 'userCalls' ? 'user' : 'contact';
-        const visible = callsOf(world, list, parent).filter((c) => linkShown(callEffect(caller, c, link, world)));
+        const shown = callsOf(world, list, parent).filter((c) => linkShown(callEffect(caller, c, link, world)));
+        // A contact's calls are many people's rows: a link shown only thanks to its person's consent
+        // is not relied on there (as for search and order), so such a call may be left out, never added.
+        const visible = list === 'contactCalls' ? shown.filter((c) => linkShown(callEffect(caller, c, link, NO_CONSENTS))) : shown;
         const paged = await pageAll(world, caller, spec, 3);
         problems.push(...paged.problems);
         const ids = paged.nodes.map((n) => n.id as string);
         const visibleIds = new Set(visible.map((c) => c.id));
-        const leaked = ids.filter((id) => !visibleIds.has(id));
+        const shownIds = new Set(shown.map((c) => c.id));
+        const leaked = ids.filter((id) => !shownIds.has(id));
         if (leaked.length) problems.push(`lists ${leaked.length} call(s) whose CallLog.${link} the caller may not see, e.g. ${leaked[0]}`);
         if (!paged.absent && ids.length < visible.length) problems.push(`lists ${ids.length} of the ${visible.length} calls the caller may see`);
         if (list === 'contactCalls') {

@@ -51,7 +51,9 @@ function readingProblems(caller: LeakCaller, reading: RowReading): string[] {
   }
   for (const l of reading.links) if (l.expected !== l.got) problems.push(`${l.field}: expected ${l.expected ?? 'null'}, got ${l.got ?? 'null'}`);
   const pieces = reading.observations.flatMap((o) => secretPieces(o.kind, o.effect, o.raw));
-  const found = piecesFound(JSON.stringify(reading.res.body), pieces, visible.join(' '));
+  // The product's own reason codes (PARTNER_NOT_SHARED …) are vocabulary, not data: "shar" there is no piece of "Sharma".
+  const answer = JSON.stringify(reading.res.body).replace(/"reason":"[A-Z_]+"/g, '"reason":""');
+  const found = piecesFound(answer, pieces, visible.join(' '));
   if (found.length) problems.push(`the answer holds pieces of hidden values: ${found.join(', ')}`);
   return problems;
 }
