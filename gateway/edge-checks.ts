@@ -155,6 +155,37 @@ const answerRefusal = (res: Response, error: unknown) => {
 };
 
 /**
+ * Documents that passed every check, so a client that sends the same operation again (the usual
+ * case: apps send a fixed set) is not parsed and validated again. Only passing documents are kept,
+ * each within the token limit, at most PASSED_DOCUMENTS of them, the oldest dropped first; the
+ * answer depends on nothing but the text, the operation name and the schema, which resets it.
+ */
+const PASSED_DOCUMENTS = 1000;
+class PassedDocuments {
+  private readonly keys = new Set<string>();
+  private schema: unknown;
+
+  private keyOf(query: string, operationName: unknown): string {
+    return `${typeof operationName === 'string' ? operationName : ''}\u0000${query}`;
+  }
+
+  has(query: string, operationName: unknown, schema: unknown): boolean {
+    if (schema !== this.schema) {
+      this.keys.clear();
+      this.schema = schema;
+    }
+    return this.keys.has(this.keyOf(query, operationName));
+  }
+
+  add(query: string, operationName: unknown, schema: unknown): void {
+    if (schema !== this.schema || !schema) return;
+    const key = this.keyOf(query, operationName);
+    if (this.keys.size >= PASSED_DOCUMENTS) this.keys.delete(this.keys.values().next().value!);
+    this.keys.add(key);
+  }
+}
+
+/**
  * First of the edge checks, before the body is even read: the token (401) and the declared
  * purpose. An anonymous request may only be `{ __typename }`, so a body announced larger than a
  * few KB is refused unread.
@@ -184,6 +215,7 @@ export function authenticateAtEdge(authenticator: Authenticator): RequestHandler
  * dozen tokens. A refusal answers with its code and the HTTP status of the README's error table.
  */
 export function checkOperations(options: EdgeCheckOptions): RequestHandler {
+  const passed = new PassedDocuments();
   return (req, res, next) => {
     try {
       const identity = callerOf(res);
@@ -200,7 +232,10 @@ export function checkOperations(options: EdgeCheckOptions): RequestHandler {
           continue;
         }
         checkPersistedQueryHash(operation);
-        if (typeof operation.query === 'string') checkDocument(operation.query, operation.operationName, options);
+        if (typeof operation.query === 'string' && !passed.has(operation.query, operation.operationName, options.schema())) {
+          checkDocument(operation.query, operation.operationName, options);
+          passed.add(operation.query, operation.operationName, options.schema());
+        }
       }
       next();
     } catch (error) {

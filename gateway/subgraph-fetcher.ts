@@ -1,6 +1,6 @@
 import type { Fetcher, FetcherResponse } from '@apollo/utils.fetcher';
 import { GraphQLError } from 'graphql';
-import { Agent, fetch as undiciFetch } from 'undici';
+import { Agent, Headers, type Dispatcher } from 'undici';
 import { ErrorCode } from '../platform/errors';
 import { childLogger } from '../platform/logger';
 
@@ -26,21 +26,49 @@ const unavailable = (subgraph: string, message: string) =>
 export function subgraphFetcher(subgraph: string, options: { timeoutMs: number; agent: Agent }): Fetcher {
   return async (url, init) => {
     const signal = AbortSignal.timeout(options.timeoutMs);
-    let response: Awaited<ReturnType<typeof undiciFetch>>;
+    const target = new URL(url);
+    // undici's request API, not its fetch: no WHATWG streams or Request objects on every fetch.
+    let response: Dispatcher.ResponseData;
     try {
-      response = await undiciFetch(url, { method: init?.method, headers: init?.headers, body: init?.body, signal, dispatcher: options.agent });
+      response = await options.agent.request({
+        origin: target.origin,
+        path: `${target.pathname}${target.search}`,
+        method: (init?.method ?? 'GET') as Dispatcher.HttpMethod,
+        headers: headerRecord(init?.headers),
+        body: init?.body as string | undefined,
+        signal,
+      });
     } catch (error) {
       throw failure(subgraph, error, signal, options.timeoutMs);
     }
     // The body is read here, under the same deadline, so a subgraph that stalls mid-answer is cut off too.
     let text: string;
     try {
-      text = await response.text();
+      text = await response.body.text();
     } catch (error) {
       throw failure(subgraph, error, signal, options.timeoutMs);
     }
-    return bufferedResponse(response, text);
+    return bufferedResponse(url, response.statusCode, new Headers(headerPairs(response.headers)), text);
   };
+}
+
+/** The request's headers (a Headers-like object or a record) as a plain record. */
+function headerRecord(headers: unknown): Record<string, string> {
+  const record: Record<string, string> = {};
+  if (!headers) return record;
+  const iterable = headers as { forEach?: (fn: (value: string, name: string) => void) => void };
+  if (typeof iterable.forEach === 'function') iterable.forEach((value, name) => (record[name] = value));
+  else Object.assign(record, headers);
+  return record;
+}
+
+function headerPairs(headers: Record<string, string | string[] | undefined>): [string, string][] {
+  const pairs: [string, string][] = [];
+  for (const [name, value] of Object.entries(headers)) {
+    if (Array.isArray(value)) for (const v of value) pairs.push([name, v]);
+    else if (value !== undefined) pairs.push([name, value]);
+  }
+  return pairs;
 }
 
 function failure(subgraph: string, error: unknown, signal: AbortSignal, timeoutMs: number): GraphQLError {
@@ -54,15 +82,15 @@ function failure(subgraph: string, error: unknown, signal: AbortSignal, timeoutM
 }
 
 /** A response whose body was already read, in the shape the data source expects. */
-function bufferedResponse(response: Awaited<ReturnType<typeof undiciFetch>>, text: string): FetcherResponse {
+function bufferedResponse(url: string, status: number, headers: Headers, text: string): FetcherResponse {
   const buffered: FetcherResponse = {
     bodyUsed: false,
-    url: response.url,
-    redirected: response.redirected,
-    status: response.status,
-    ok: response.ok,
-    statusText: response.statusText,
-    headers: response.headers as unknown as FetcherResponse['headers'],
+    url,
+    redirected: false,
+    status,
+    ok: status >= 200 && status < 300,
+    statusText: '',
+    headers: headers as unknown as FetcherResponse['headers'],
     text: async () => text,
     json: async () => JSON.parse(text) as unknown,
     arrayBuffer: async () => new TextEncoder().encode(text).buffer as ArrayBuffer,

@@ -215,3 +215,27 @@ describe('production', () => {
     expect(JSON.stringify(res.body)).not.toMatch(/Did you mean|contacts/);
   });
 });
+
+describe('documents that passed the checks', () => {
+  it('are not parsed again when sent again; refused ones are checked every time', async () => {
+    // graphql's index re-exports parse through a getter: spy where it is defined.
+    const parser = await import('graphql/language/parser');
+    const parse = jest.spyOn(parser, 'parse');
+    try {
+      const query = '{ me { id name team { name } } }';
+      expect((await t.query(query, { token: admin })).body.errors).toBeUndefined();
+      parse.mockClear();
+      // The same text again: neither the edge checks nor Apollo (its document cache) parse it.
+      expect((await t.query(query, { token: admin })).body.errors).toBeUndefined();
+      expect(parse).not.toHaveBeenCalled();
+      // Another operation name makes it another document to check.
+      expect((await t.query('query Named { me { id } }', { token: admin })).body.errors).toBeUndefined();
+      expect(parse).toHaveBeenCalled();
+      // A refusal is never remembered as a pass.
+      const deep = '{ me { contacts(first: 1) { nodes { owner { contacts(first: 1) { nodes { owner { team { tenant { name } } } } } } } } } }';
+      for (let i = 0; i < 2; i += 1) expect(codeOf(await t.query(deep, { token: admin }))).toBe('QUERY_TOO_DEEP');
+    } finally {
+      parse.mockRestore();
+    }
+  });
+});
