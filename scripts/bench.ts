@@ -29,7 +29,6 @@ const { values } = parseArgs({
 });
 const REQUESTS = Number(values.requests);
 const WARMUP = Number(values.warmup);
-const ROOT = path.resolve(__dirname, '..');
 
 const LIST_QUERY = `{ contacts(first: 50) { nodes { id name email phone company owner { name email phone }
   calls(first: 5) { nodes { startedAt durationSeconds direction counterpartyNumber notes } } } } }`;

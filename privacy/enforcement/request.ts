@@ -310,7 +310,7 @@ export class PrivacyRequest {
   }
 
   private async consentsOf(field: DecidedField, person?: ConsentSubject): Promise<ReadonlySet<ConsentPurpose> | undefined> {
-    if (!person || !this.mayNeedConsents([field.category])) return undefined;
+    if (!person || !mayNeedConsents(this.facts, [field.category])) return undefined;
     return this.knownConsents.get(subjectKey(person)) ?? this.consentLoader.load(person);
   }
 

@@ -2,7 +2,6 @@ import {
   Kind,
   defaultFieldResolver,
   getNamedType,
-  isEnumType,
   isObjectType,
   type GraphQLFieldResolver,
   type GraphQLResolveInfo,
