@@ -47,6 +47,13 @@ export const PURPOSE_DEFINITIONS: Record<Purpose, PurposeDefinition> = {
   RIGHTS_REQUEST: { basis: 'LEGAL_OBLIGATION' },
 };
 
+/**
+ * Purposes a person can object to (Art. 21): an objection stops that purpose for their data on the
+ * next request, whatever their consents say, until it is lifted.
+ */
+export const OBJECTABLE_PURPOSES = ['MARKETING', 'ANALYTICS', 'PARTNER_SHARING'] as const satisfies readonly Purpose[];
+export type ObjectablePurpose = (typeof OBJECTABLE_PURPOSES)[number];
+
 export const DEFAULT_PURPOSE: Purpose = 'SERVICE';
 
 /** What a role is, beyond the rows of the table that grant it values. */

@@ -157,3 +157,32 @@ export const AuditSubjectEntity = new EntitySchema<AuditSubjectRow>({
     subjectId: { type: 'varchar', length: 36, primary: true },
   },
 });
+
+/** A restriction or an objection in force for one person (see privacy/store/controls.ts). */
+export interface ProcessingControlRow {
+  tenantId: string;
+  subjectType: ConsentSubjectType;
+  subjectId: string;
+  control: 'RESTRICTION' | 'OBJECTION';
+  /** The purpose objected to; '' for a restriction (part of the key, so never null). */
+  purpose: string;
+  /** The rights request that set it, if any. */
+  requestId: string | null;
+  recordedBy: string;
+  recordedAt: Date;
+}
+
+export const ProcessingControlEntity = new EntitySchema<ProcessingControlRow>({
+  name: 'ProcessingControl',
+  tableName: 'processing_controls',
+  columns: {
+    tenantId: { type: 'varchar', length: 36, primary: true },
+    subjectType: { type: 'varchar', length: 16, primary: true },
+    subjectId: { type: 'varchar', length: 36, primary: true },
+    control: { type: 'varchar', length: 16, primary: true },
+    purpose: { type: 'varchar', length: 32, primary: true },
+    requestId: refColumn(true),
+    recordedBy: refColumn(),
+    recordedAt: dateColumn(),
+  },
+});

@@ -1,9 +1,10 @@
-import { AuditRecordEntity, AuditSubjectEntity, ConsentRecordEntity, PartnerAppEntity, PartnerInstallationEntity } from './entities';
+import { AuditRecordEntity, AuditSubjectEntity, ConsentRecordEntity, PartnerAppEntity, PartnerInstallationEntity, ProcessingControlEntity } from './entities';
 import { CreatePartnerRegistry1763800000100 } from './migrations/1763800000100-create-partner-registry';
 import { CreateConsentRecords1763800000101 } from './migrations/1763800000101-create-consent-records';
 import { CreateAuditLog1763800000102 } from './migrations/1763800000102-create-audit-log';
 import { AddAuditCorrelationId1763800000103 } from './migrations/1763800000103-add-audit-correlation-id';
 import { CreateAuditChainLocks1763800000104 } from './migrations/1763800000104-create-audit-chain-locks';
+import { CreateProcessingControls1763800000105 } from './migrations/1763800000105-create-processing-controls';
 
 /**
  * The shared privacy store: records every subgraph must read the same way (partner installations,
@@ -11,6 +12,6 @@ import { CreateAuditChainLocks1763800000104 } from './migrations/1763800000104-c
  */
 export const PRIVACY_STORE = {
   name: 'privacy',
-  entities: [PartnerAppEntity, PartnerInstallationEntity, ConsentRecordEntity, AuditRecordEntity, AuditSubjectEntity],
-  migrations: [CreatePartnerRegistry1763800000100, CreateConsentRecords1763800000101, CreateAuditLog1763800000102, AddAuditCorrelationId1763800000103, CreateAuditChainLocks1763800000104],
+  entities: [PartnerAppEntity, PartnerInstallationEntity, ConsentRecordEntity, AuditRecordEntity, AuditSubjectEntity, ProcessingControlEntity],
+  migrations: [CreatePartnerRegistry1763800000100, CreateConsentRecords1763800000101, CreateAuditLog1763800000102, AddAuditCorrelationId1763800000103, CreateAuditChainLocks1763800000104, CreateProcessingControls1763800000105],
 };
