@@ -45,7 +45,12 @@ export interface SubjectFacts {
   counterpartConsents?: ReadonlySet<ConsentPurpose>;
   /** The row has another party (a call to a known contact). */
   hasCounterpart?: boolean;
+  /** The person restricted processing of their data. */
   restricted?: boolean;
+  /** The person objects to the declared purpose. */
+  objected?: boolean;
+  /** The person is a child (by a declared birth date). */
+  child?: boolean;
   installedCallerApp?: boolean;
   /** False for a row about no one (absent: it is about someone). */
   hasPerson?: boolean;
@@ -79,6 +84,10 @@ const aboutCaller = (role: Role, kind: SubjectKind, relation: Relation): boolean
 
 function staticallyApplies(gate: Gate, role: Role, purpose: Purpose, kind: SubjectKind, relation: Relation, category: Category): boolean {
   if (!gate.everyRole && (ROLE_TRAITS[role].exemptFromGates || gate.exempt?.includes(role))) return false;
+  if (gate.exceptFor?.some((pair) => pair.role === role && pair.purpose === purpose)) return false;
+  if (gate.roles && !gate.roles.includes(role)) return false;
+  if (gate.purposes && !gate.purposes.includes(purpose)) return false;
+  if (gate.relations && !gate.relations.includes(relation)) return false;
   if (gate.categories && !gate.categories.some((c) => covers(c, category))) return false;
   if (gate.consentBasedPurpose && PURPOSE_DEFINITIONS[purpose].consent === undefined) return false;
   if (gate.notAboutCaller && aboutCaller(role, kind, relation)) return false;
@@ -166,6 +175,8 @@ function rowMatches(row: PolicyRow, caller: CallerFacts, subject: SubjectFacts, 
 
 function gateHolds(gate: Gate, caller: CallerFacts, subject: SubjectFacts, consents: ReadonlySet<ConsentPurpose>): boolean {
   if (gate.when === 'RESTRICTED' && !subject.restricted) return false;
+  if (gate.when === 'OBJECTED' && !subject.objected) return false;
+  if (gate.when === 'CHILD' && !subject.child) return false;
   if (gate.when === 'HAS_COUNTERPART' && !subject.hasCounterpart) return false;
   const lift = gate.unlessConsent;
   if (!lift) return true;

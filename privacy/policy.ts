@@ -106,6 +106,7 @@ export const CATEGORIES = [
   'user.job_title',
   'user.workplace',
   'user.demographic.language',
+  'user.demographic.date_of_birth',
   'user.location.imprecise',
   'user.location.precise',
   'user.behavior.interaction',
@@ -226,8 +227,15 @@ export const POLICY_TABLE: readonly PolicyRow[] = [
   { roles: ['PARTNER'], effect: 'WITHHOLD', reason: 'PARTNER_NOT_SHARED' },
 ];
 
-/** A subject fact a gate can test besides consents. */
-export type GateCondition = 'RESTRICTED' | 'HAS_COUNTERPART';
+/**
+ * A subject fact a gate can test besides consents: the person restricted processing, objects to
+ * the declared purpose, is a child (under CHILD_AGE_YEARS by a declared birth date), or the row
+ * has another party.
+ */
+export type GateCondition = 'RESTRICTED' | 'OBJECTED' | 'CHILD' | 'HAS_COUNTERPART';
+
+/** Below this age a person is a child: "we do not knowingly collect … from children under 16". */
+export const CHILD_AGE_YEARS = 16;
 
 /**
  * A rule that holds whatever the role grants. It applies to a value when every condition it
@@ -249,13 +257,29 @@ export interface Gate {
   unlessConsent?: { of: 'subject' | 'counterpart'; consent: ConsentPurpose | 'PURPOSE' };
   /** Roles it does not apply to, besides those exempt from every gate. */
   exempt?: readonly Role[];
+  /** Only for these roles. */
+  roles?: readonly Role[];
+  /** Only for requests declaring one of these purposes. */
+  purposes?: readonly Purpose[];
+  /** Only for these relations of the caller to the person (a contact's owner is SELF to it). */
+  relations?: readonly Relation[];
+  /** (role, purpose) pairs it does not apply to, even with `everyRole`. */
+  exceptFor?: readonly { role: Role; purpose: Purpose }[];
   /** Applies to every role, those exempt from gates included (a rule of the data's shape, not of access). */
   everyRole?: true;
 }
 
 export const GATES: readonly Gate[] = [
-  // A person who asked for processing to be restricted: masked for all but the DPO.
-  { when: 'RESTRICTED', effect: 'MASK', reason: 'RESTRICTED' },
+  // A person who restricted processing (Art. 18): their data is only stored, withheld from every
+  // role but the DPO acting under a legal obligation, until the restriction is lifted.
+  { when: 'RESTRICTED', everyRole: true, exceptFor: [{ role: 'DPO', purpose: 'LEGAL' }], effect: 'WITHHOLD', reason: 'RESTRICTED' },
+  // A person who objects to a purpose (Art. 21): that purpose stops for their data, whatever they consented to.
+  { when: 'OBJECTED', notAboutCaller: true, effect: 'WITHHOLD', reason: 'OBJECTED' },
+  // A child's data (assyst, rsoft: COPPA): masked for all but the contact's owner and the DPO,
+  // never used for marketing or analytics, never shared with partners — whatever the consents say.
+  { when: 'CHILD', relations: ['SAME_TEAM', 'SAME_TENANT'], effect: 'MASK', reason: 'CHILD' },
+  { when: 'CHILD', purposes: ['MARKETING', 'ANALYTICS'], everyRole: true, effect: 'WITHHOLD', reason: 'CHILD_NO_PROFILING' },
+  { when: 'CHILD', roles: ['PARTNER'], everyRole: true, effect: 'WITHHOLD', reason: 'CHILD_NOT_SHARED' },
   // A recording needs the recorded contact's consent, even on one's own call; no contact, no consent.
   { categories: ['user.biometric.voice'], unlessConsent: { of: 'counterpart', consent: 'CALL_RECORDING' }, effect: 'WITHHOLD', reason: 'NO_RECORDING_CONSENT' },
   // Another person's whereabouts need their tracking consent ("can be switched off any time").

@@ -73,6 +73,8 @@ export const DEFAULT_STRATEGIES: readonly { category: Category; strategies: read
   { category: 'user.job_title', strategies: ['first-character'] },
   { category: 'user.workplace', strategies: ['first-character'] },
   { category: 'user.demographic.language', strategies: ['first-character'] },
+  // A masked birth date keeps nothing readable: the date itself is what tells a child's age.
+  { category: 'user.demographic.date_of_birth', strategies: [] },
   { category: 'user.location.imprecise', strategies: ['first-character'] },
   { category: 'user.location.precise', strategies: ['round-coordinate', 'truncate-hour', 'keep-link'] },
   { category: 'user.behavior.interaction', strategies: ['truncate-day'] },

@@ -43,6 +43,17 @@ const PER_TENANT = { usersPerTeam: 3, contacts: 120, calls: 1100, pings: 2800, g
 
 /** The data is dated relative to this fixed instant, never to the clock, so every run is identical. */
 export const SEED_NOW = new Date('2026-11-01T00:00:00.000Z');
+
+/**
+ * A contact's birth date, known for about a third of them; one in ten of those is a child of 8 to
+ * 13 (a pupil's lead from a school programme), so they stay children for years after the seed date.
+ */
+function birthDateOf(random: Random): string | null {
+  if (!random.chance(0.35)) return null;
+  const years = random.chance(0.1) ? random.int(8, 13) : random.int(18, 80);
+  const born = new Date(SEED_NOW.getTime() - (years * 365.25 + random.int(0, 300)) * DAY);
+  return born.toISOString().slice(0, 10);
+}
 const DAY = 86_400_000;
 
 const SOURCES: LeadSource[] = ['WEBSITE', 'ADS', 'REFERRAL', 'CALL_LOG', 'PARTNER', 'IMPORT'];
@@ -159,6 +170,8 @@ export function* demoRows(options: { seed?: string; scale?: number } = {}): Gene
     }
 
     const leads = new Random(`${seed}:${spec.slug}:contacts`);
+    // Birth dates from a stream of their own, so the rest of the demo data does not move with them.
+    const birthdays = new Random(`${seed}:${spec.slug}:birthdays`);
     const contacts: ContactRow[] = [];
     for (let i = 0; i < Math.round(PER_TENANT.contacts * scale); i += 1) {
       const owner = leads.chance(0.95) ? leads.pick(users) : undefined;
@@ -177,6 +190,7 @@ export function* demoRows(options: { seed?: string; scale?: number } = {}): Gene
         phone: leads.chance(0.95) ? phoneNumber(leads, spec.region, phones) : null,
         company,
         address: `${leads.int(1, 250)} ${leads.pick(spec.region.streets)}, ${city.name}`,
+        birthDate: birthDateOf(birthdays),
         source: leads.pick(SOURCES),
         stage: leads.pick(STAGES),
         lastSpokenAt: null,

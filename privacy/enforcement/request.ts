@@ -9,7 +9,7 @@ import { DisclosureLog } from './disclosures';
 import type { DecidedField } from './fields';
 import { NoticeLog } from './notices';
 import { ALL_ROWS, conditionOf, renderCondition, type OrderPlan, type RowCondition, type SqlCondition } from './row-sql';
-import { SLOT_COUNT, classesOf as conditionClasses, relationTo, slotOf, subjectOfRow, type SubjectClass, type SubjectOfRow, type SubjectSpecs } from './subject';
+import { PeopleFacts, SLOT_COUNT, classesOf as conditionClasses, relationTo, slotOf, subjectOfRow, type SubjectClass, type SubjectOfRow, type SubjectSpecs } from './subject';
 
 export type { DecidedField } from './fields';
 
@@ -34,6 +34,8 @@ function factsOf(subject: SubjectOfRow, consents?: ReadonlySet<ConsentPurpose>, 
     hasCounterpart: subject.counterpart !== undefined,
     hasPerson: subject.consentSubject !== undefined,
     restricted: subject.restricted,
+    objected: subject.objected,
+    child: subject.child,
     installedCallerApp: subject.installedCallerApp,
   };
 }
@@ -68,6 +70,8 @@ export interface PrivacyRequestOptions {
   tenantKey: Uint8Array;
   /** Seals and opens this caller's cursors. */
   cursors: RequestCursors;
+  /** Restrictions and objections in force in the tenant, the declared purpose, today's child cutoff (none: no one is restricted, objects or is a child). */
+  people?: PeopleFacts;
 }
 
 /**
@@ -102,8 +106,11 @@ export class PrivacyRequest {
   /** Consents already loaded for this request (by preload or an earlier decision). */
   private readonly knownConsents = new Map<string, Set<ConsentPurpose>>();
 
+  private readonly people: PeopleFacts;
+
   constructor(private readonly options: PrivacyRequestOptions) {
     const { caller } = options;
+    this.people = options.people ?? PeopleFacts.NONE;
     this.tenantKey = options.tenantKey;
     this.cursors = options.cursors;
     if (AUDITED_ROLES.includes(caller.role)) this.disclosures = new DisclosureLog();
@@ -163,7 +170,6 @@ export class PrivacyRequest {
     const mapped = this.subjectOf(field.typeName, row);
     if (!mapped) return UNKNOWN_SUBJECT;
     const { subject } = mapped;
-    if (subject.restricted) return this.decideWithConsents(field, mapped);
     let slots = this.memo[field.id];
     if (!slots) this.memo[field.id] = slots = [];
     const { slot } = mapped;
@@ -177,7 +183,7 @@ export class PrivacyRequest {
     return (slots[slot] = decide(this.facts, factsOf(subject), field.category));
   }
 
-  /** A decision that depends on the subject's consents (or its restriction), per distinct consent state. */
+  /** A decision that depends on the subject's consents, per distinct consent state. */
   private decideWithConsents(field: DecidedField, mapped: MappedSubject): Decision | Promise<Decision> {
     const { subject } = mapped;
     const needs = consentNeeds(this.facts, subject, field.category);
@@ -191,7 +197,6 @@ export class PrivacyRequest {
         wantCounterpart ? this.consentLoader.load(subject.counterpart!) : undefined,
       ]).then(([loaded, loadedCounterpart]) => decide(this.facts, factsOf(subject, loaded, loadedCounterpart), field.category));
     }
-    if (subject.restricted) return decide(this.facts, factsOf(subject, consents, counterpartConsents), field.category);
     // Consent sets are shared by every row of the same subject: key the decision by their identity.
     const key = memoKey(field, mapped.slot);
     let bySubject = this.consentMemo.get(key);
@@ -210,7 +215,7 @@ export class PrivacyRequest {
     if (!mapped) {
       const spec = this.options.subjects[typeName];
       if (!spec) return undefined;
-      const subject = subjectOfRow(spec, row as Record<string, unknown>, this.options.caller, this.options.partnerInstaller);
+      const subject = subjectOfRow(spec, row as Record<string, unknown>, this.options.caller, this.options.partnerInstaller, this.people);
       mapped = { subject, slot: slotOf(subject) };
       this.subjectsOfRows.set(row, mapped);
     }
@@ -247,7 +252,17 @@ export class PrivacyRequest {
     const spec = this.options.subjects[field.typeName]!;
     const decision = decide(
       this.facts,
-      { kind: spec.kind, relation: cls.relation, installedCallerApp: cls.installer, hasCounterpart: cls.hasCounterpart, hasPerson: cls.hasPerson, consents: consents ?? NO_CONSENTS },
+      {
+        kind: spec.kind,
+        relation: cls.relation,
+        installedCallerApp: cls.installer,
+        hasCounterpart: cls.hasCounterpart,
+        hasPerson: cls.hasPerson,
+        restricted: cls.restricted,
+        objected: cls.objected,
+        child: cls.child,
+        consents: consents ?? NO_CONSENTS,
+      },
       field.category,
     );
     return field.effects[decision.effect].effect;
@@ -272,7 +287,7 @@ export class PrivacyRequest {
     if (!field) return ALL_ROWS; // not personal: every row shows it
     const consents = await this.consentsOf(field, person);
     const spec = this.options.subjects[typeName]!;
-    return conditionOf(spec, this.options.caller, this.options.partnerInstaller, (cls) => this.ofPerson(cls, spec, person) && passes[test](this.classEffect(field, cls, consents)));
+    return conditionOf(spec, this.options.caller, this.options.partnerInstaller, this.people, (cls) => this.ofPerson(cls, spec, person) && passes[test](this.classEffect(field, cls, consents)));
   }
 
   /** How a list of `typeName` may be ordered by `fieldName` for this caller (see OrderPlan). */
@@ -288,10 +303,10 @@ export class PrivacyRequest {
     if (!field) return { kind: 'value' };
     const consents = await this.consentsOf(field, person);
     const spec = this.options.subjects[typeName]!;
-    const possible = conditionClasses(spec, this.options.caller, this.options.partnerInstaller).filter((cls) => this.ofPerson(cls, spec, person));
+    const possible = conditionClasses(spec, this.options.caller, this.options.partnerInstaller, this.people).filter((cls) => this.ofPerson(cls, spec, person));
     const inFull = possible.filter((cls) => this.classEffect(field, cls, consents) === 'FULL');
     if (inFull.length === possible.length) return { kind: 'value' };
-    if (inFull.length > 0) return { kind: 'mixed', full: { kind: 'classes', classes: inFull } };
+    if (inFull.length > 0) return { kind: 'mixed', full: { kind: 'classes', classes: inFull }, rest: { kind: 'classes', classes: possible.filter((cls) => !inFull.includes(cls)) } };
     // Nobody's value is shown in full: the order of the shown value, where it is a truncation shown alike to all.
     const shown = new Set(possible.map((cls) => field.effects[this.classEffect(field, cls, consents)].orderable));
     const [only] = shown;
@@ -300,12 +315,18 @@ export class PrivacyRequest {
 
   /** A row condition of `typeName` as SQL over `alias`. */
   sql(typeName: string, condition: RowCondition, alias: string): SqlCondition {
-    return renderCondition(condition, this.options.subjects[typeName]!, alias, this.options.caller, this.options.partnerInstaller);
+    return renderCondition(condition, this.options.subjects[typeName]!, alias, this.options.caller, this.options.partnerInstaller, this.people);
   }
 
-  /** In one person's own list, only the classes that person can be in (their relation to the caller is known by their id alone). */
+  /**
+   * In one person's own list, only the classes that person can be in: their relation to the caller
+   * is known by their id alone, and so are their restriction and objections.
+   */
   private ofPerson(cls: SubjectClass, spec: SubjectSpecs[string], person?: ConsentSubject): boolean {
-    if (!person || spec.relatedUser !== spec.person.column) return true;
+    if (!person || person.type !== spec.person.type) return true;
+    const { controls, purpose } = this.people;
+    if (cls.restricted !== controls.isRestricted(person.type, person.id) || cls.objected !== controls.objectsTo(person.type, person.id, purpose)) return false;
+    if (spec.relatedUser !== spec.person.column) return true;
     return (cls.relation === 'SELF') === (relationTo(this.options.caller, person.id) === 'SELF');
   }
 

@@ -1,4 +1,4 @@
-import { classesOf, type RelatingCaller, type SubjectClass, type SubjectSpec } from './subject';
+import { classesOf, PeopleFacts, type RelatingCaller, type SubjectClass, type SubjectSpec } from './subject';
 
 /**
  * The channel side of the engine in SQL: which rows a caller may match, count, follow a link to
@@ -21,8 +21,8 @@ export const TRUE_SQL: SqlCondition = { sql: '1 = 1', params: {} };
 export const FALSE_SQL: SqlCondition = { sql: '1 = 0', params: {} };
 
 /** The classes that pass, as a condition (all or none when that is what they amount to). */
-export function conditionOf(spec: SubjectSpec, caller: RelatingCaller, partnerInstaller: string | undefined, passes: (cls: SubjectClass) => boolean): RowCondition {
-  const classes = classesOf(spec, caller, partnerInstaller);
+export function conditionOf(spec: SubjectSpec, caller: RelatingCaller, partnerInstaller: string | undefined, people: PeopleFacts, passes: (cls: SubjectClass) => boolean): RowCondition {
+  const classes = classesOf(spec, caller, partnerInstaller, people);
   const passing = classes.filter(passes);
   if (passing.length === 0) return NO_ROWS;
   if (passing.length === classes.length) return ALL_ROWS;
@@ -33,8 +33,19 @@ export function conditionOf(spec: SubjectSpec, caller: RelatingCaller, partnerIn
 const USER = 'privacyCallerUser';
 const TEAM = 'privacyCallerTeam';
 const INSTALLER = 'privacyInstaller';
+const RESTRICTED = 'privacyRestricted';
+const OBJECTED = 'privacyObjected';
+const CHILD_BORN_AFTER = 'privacyChildBornAfter';
 
-function classSql(cls: SubjectClass, spec: SubjectSpec, alias: string, caller: RelatingCaller, partnerInstaller: string | undefined): string {
+/** One named parameter per id (`IN (:p0, :p1, …)`), so the condition is plain SQL on both stores whatever runs it. */
+const idList = (name: string, ids: readonly string[]): string => ids.map((_, i) => `:${name}${i}`).join(', ');
+
+/** A person column in a set of ids, or not in it (a row about no one is in no set). */
+function inSet(column: string, name: string, ids: readonly string[], member: boolean): string {
+  return member ? `${column} IN (${idList(name, ids)})` : `(${column} IS NULL OR ${column} NOT IN (${idList(name, ids)}))`;
+}
+
+function classParts(cls: SubjectClass, spec: SubjectSpec, alias: string, caller: RelatingCaller, partnerInstaller: string | undefined, people: PeopleFacts): string[] {
   const parts: string[] = [];
   const user = spec.relatedUser ? `${alias}.${spec.relatedUser}` : undefined;
   const team = spec.team ? `${alias}.${spec.team}` : undefined;
@@ -49,17 +60,37 @@ function classSql(cls: SubjectClass, spec: SubjectSpec, alias: string, caller: R
   }
   if (spec.counterpart) parts.push(`${alias}.${spec.counterpart.column} IS ${cls.hasCounterpart ? 'NOT NULL' : 'NULL'}`);
   if (spec.person.optional) parts.push(`${alias}.${spec.person.column} IS ${cls.hasPerson ? 'NOT NULL' : 'NULL'}`);
-  return parts.length === 0 ? '1 = 1' : parts.join(' AND ');
+  const person = `${alias}.${spec.person.column}`;
+  const restricted = people.controls.restrictedIds(spec.person.type);
+  if (restricted.length > 0 && cls.hasPerson) parts.push(inSet(person, `${RESTRICTED}${spec.person.type}`, restricted, cls.restricted));
+  const objectors = people.controls.objectorIds(spec.person.type, people.purpose);
+  if (objectors.length > 0 && cls.hasPerson) parts.push(inSet(person, `${OBJECTED}${spec.person.type}`, objectors, cls.objected));
+  if (spec.birthDate) {
+    const born = `${alias}.${spec.birthDate}`;
+    parts.push(cls.child ? `${born} > :${CHILD_BORN_AFTER}` : `(${born} IS NULL OR ${born} <= :${CHILD_BORN_AFTER})`);
+  }
+  return parts;
 }
 
+const conjunction = (parts: readonly string[]): string => (parts.length === 0 ? '1 = 1' : parts.join(' AND '));
+
 /** A row condition as SQL over `alias`, with the caller's values as parameters. */
-export function renderCondition(condition: RowCondition, spec: SubjectSpec, alias: string, caller: RelatingCaller, partnerInstaller?: string): SqlCondition {
+export function renderCondition(condition: RowCondition, spec: SubjectSpec, alias: string, caller: RelatingCaller, partnerInstaller?: string, people: PeopleFacts = PeopleFacts.NONE): SqlCondition {
   if (condition.kind === 'all') return TRUE_SQL;
   if (condition.kind === 'none') return FALSE_SQL;
-  const sql = condition.classes.map((cls) => `(${classSql(cls, spec, alias, caller, partnerInstaller)})`).join(' OR ');
+  // A term every class shares is written once, outside the OR, where the planner can use it as an index bound.
+  const classes = condition.classes.map((cls) => classParts(cls, spec, alias, caller, partnerInstaller, people));
+  const shared = classes[0]!.filter((part) => classes.every((parts) => parts.includes(part)));
+  const own = classes.map((parts) => conjunction(parts.filter((part) => !shared.includes(part))));
+  const either = own.includes('1 = 1') ? [] : [own.map((sql) => `(${sql})`).join(' OR ')];
+  const sql = conjunction([...shared, ...either.map((sql) => `(${sql})`)]);
   const params: Record<string, unknown> = { [USER]: caller.userId };
   if (caller.teamId) params[TEAM] = caller.teamId;
   if (partnerInstaller) params[INSTALLER] = partnerInstaller;
+  // Named per person type: conditions on two types (a list and the rows it links to) can share a statement.
+  people.controls.restrictedIds(spec.person.type).forEach((id, i) => (params[`${RESTRICTED}${spec.person.type}${i}`] = id));
+  people.controls.objectorIds(spec.person.type, people.purpose).forEach((id, i) => (params[`${OBJECTED}${spec.person.type}${i}`] = id));
+  if (spec.birthDate) params[CHILD_BORN_AFTER] = people.childBornAfter;
   return { sql: `(${sql})`, params };
 }
 
@@ -69,8 +100,8 @@ export type OrderPlan =
   | { kind: 'value' }
   /** Every row shows it only truncated (a date to the hour or day): the order of what is shown. */
   | { kind: 'truncate'; unit: 'hour' | 'day' }
-  /** Some rows show it in full: those first in true order, the others after them in id order. */
-  | { kind: 'mixed'; full: RowCondition }
+  /** Some rows show it in full (`full`): those first in true order, the others (`rest`) after them in id order. */
+  | { kind: 'mixed'; full: RowCondition; rest: RowCondition }
   /** No row shows it in a form that can be ordered: id order, which means nothing. */
   | { kind: 'none' };
 

@@ -1,6 +1,7 @@
 import type { Caller } from '../caller';
-import { RELATIONS, ROLE_TRAITS, SUBJECT_KINDS, type Relation, type Role, type SubjectKind } from '../policy';
+import { CHILD_AGE_YEARS, RELATIONS, ROLE_TRAITS, SUBJECT_KINDS, type Purpose, type Relation, type Role, type SubjectKind } from '../policy';
 import type { ConsentSubject } from '../store/consents';
+import { TenantControls } from '../store/controls';
 import type { ConsentSubjectType } from '../store/entities';
 
 /**
@@ -22,6 +23,10 @@ export interface SubjectSpec {
   counterpart?: { type: ConsentSubjectType; column: string };
   /** The column compared with the user who installed the calling partner app (a user's own id). */
   installer?: string;
+  /** The person's birth date as `YYYY-MM-DD` (a child is decided by it); absent: never a child, unless `ageUnknown`. */
+  birthDate?: string;
+  /** The row is about a person whose age it cannot tell (a geofence at a contact's site): treated as a child's, failing closed. */
+  ageUnknown?: true;
 }
 
 /** Per subgraph: the subject of each GraphQL type with personal fields. */
@@ -37,8 +42,41 @@ export interface SubjectOfRow {
   counterpart?: ConsentSubject;
   /** The row is the user who installed the calling partner app. */
   installedCallerApp?: boolean;
-  /** The person asked for processing to be restricted: masked for all but the DPO. */
+  /** The person restricted processing of their data. */
   restricted?: boolean;
+  /** The person objects to the purpose this request declared. */
+  objected?: boolean;
+  /** The person is a child by their declared birth date. */
+  child?: boolean;
+}
+
+/**
+ * What one request knows of people besides their rows: the restrictions and objections in force
+ * in the tenant (read once per request, so a change holds from the next one), the purpose the
+ * caller declared, and the birth date after which a person is still a child today.
+ */
+export class PeopleFacts {
+  static readonly NONE = new PeopleFacts(TenantControls.NONE, 'SERVICE', '9999-12-31');
+
+  constructor(
+    readonly controls: TenantControls,
+    readonly purpose: Purpose,
+    /** `YYYY-MM-DD`: born after this day, a person is under CHILD_AGE_YEARS today. */
+    readonly childBornAfter: string,
+  ) {}
+
+  static at(controls: TenantControls, purpose: Purpose, now: Date): PeopleFacts {
+    return new PeopleFacts(controls, purpose, childCutoff(now));
+  }
+}
+
+/** The last birth date of someone who is CHILD_AGE_YEARS today (UTC calendar days, as the dates are stored). */
+export function childCutoff(now: Date): string {
+  const year = now.getUTCFullYear() - CHILD_AGE_YEARS;
+  const month = now.getUTCMonth();
+  // 29 February in a year that has none: the birthday falls on 1 March.
+  const day = Math.min(now.getUTCDate(), new Date(Date.UTC(year, month + 1, 0)).getUTCDate());
+  return `${String(year).padStart(4, '0')}-${String(month + 1).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
 
 /** The caller as far as relations go. */
@@ -57,14 +95,25 @@ export function relationTo(caller: RelatingCaller, userId: unknown, teamId?: unk
 const idOf = (value: unknown): string | undefined => (value === null || value === undefined || value === '' ? undefined : String(value));
 
 /** The subject of one loaded row, read through its type's declaration (once per row: on the hot path). */
-export function subjectOfRow(spec: SubjectSpec, row: Record<string, unknown>, caller: RelatingCaller, partnerInstaller?: string): SubjectOfRow {
+export function subjectOfRow(spec: SubjectSpec, row: Record<string, unknown>, caller: RelatingCaller, partnerInstaller?: string, people: PeopleFacts = PeopleFacts.NONE): SubjectOfRow {
   const subject: SubjectOfRow = {
     kind: spec.kind,
     relation: relationTo(caller, spec.relatedUser ? row[spec.relatedUser] : undefined, spec.team ? row[spec.team] : undefined),
     installedCallerApp: Boolean(spec.installer && partnerInstaller && row[spec.installer] === partnerInstaller),
   };
   const person = idOf(row[spec.person.column]);
-  if (person) subject.consentSubject = { type: spec.person.type, id: person };
+  if (person) {
+    subject.consentSubject = { type: spec.person.type, id: person };
+    const { controls } = people;
+    if (!controls.isEmpty) {
+      if (controls.isRestricted(spec.person.type, person)) subject.restricted = true;
+      if (controls.objectsTo(spec.person.type, person, people.purpose)) subject.objected = true;
+    }
+  }
+  if (spec.birthDate) {
+    const born = row[spec.birthDate];
+    if (typeof born === 'string' && born > people.childBornAfter) subject.child = true;
+  } else if (spec.ageUnknown && person) subject.child = true;
   if (spec.counterpart) {
     const counterpart = idOf(row[spec.counterpart.column]);
     if (counterpart) subject.counterpart = { type: spec.counterpart.type, id: counterpart };
@@ -86,6 +135,9 @@ const SLOT_DIMENSIONS = [
   { size: 2, of: (s: SubjectOfRow) => (s.installedCallerApp ? 1 : 0) },
   { size: 2, of: (s: SubjectOfRow) => (s.consentSubject ? 1 : 0) },
   { size: 2, of: (s: SubjectOfRow) => (s.counterpart ? 1 : 0) },
+  { size: 2, of: (s: SubjectOfRow) => (s.restricted ? 1 : 0) },
+  { size: 2, of: (s: SubjectOfRow) => (s.objected ? 1 : 0) },
+  { size: 2, of: (s: SubjectOfRow) => (s.child ? 1 : 0) },
 ] as const;
 
 /** How many distinct slots there are: memo keys are `field id * SLOT_COUNT + slot`. */
@@ -103,19 +155,37 @@ export interface SubjectClass {
   installer: boolean;
   hasCounterpart: boolean;
   hasPerson: boolean;
+  restricted: boolean;
+  objected: boolean;
+  child: boolean;
 }
 
-/** The classes rows of a type can fall into for this caller (no SELF for a role that is not a person, …). */
-export function classesOf(spec: SubjectSpec, caller: RelatingCaller, partnerInstaller?: string): SubjectClass[] {
+const BOTH = [false, true] as const;
+const NO = [false] as const;
+
+/**
+ * The classes rows of a type can fall into for this caller (no SELF for a role that is not a
+ * person, no restricted rows in a tenant where no one restricted processing, …).
+ */
+export function classesOf(spec: SubjectSpec, caller: RelatingCaller, partnerInstaller?: string, people: PeopleFacts = PeopleFacts.NONE): SubjectClass[] {
   const relations = RELATIONS.filter(
     (relation) =>
       (relation !== 'SELF' || (spec.relatedUser && ROLE_TRAITS[caller.role as Role].actsAsPerson)) &&
       (relation !== 'SAME_TEAM' || (spec.team && caller.teamId)),
   );
-  const installers = spec.installer && partnerInstaller ? [false, true] : [false];
-  const counterparts = spec.counterpart ? [false, true] : [false];
+  const installers = spec.installer && partnerInstaller ? BOTH : NO;
+  const counterparts = spec.counterpart ? BOTH : NO;
   const persons = spec.person.optional ? [true, false] : [true];
-  return relations.flatMap((relation) =>
-    installers.flatMap((installer) => counterparts.flatMap((hasCounterpart) => persons.map((hasPerson) => ({ relation, installer, hasCounterpart, hasPerson })))),
-  );
+  const restricted = people.controls.restrictedIds(spec.person.type).length > 0 ? BOTH : NO;
+  const objected = people.controls.objectorIds(spec.person.type, people.purpose).length > 0 ? BOTH : NO;
+  const children = spec.birthDate ? BOTH : NO;
+  const classes: SubjectClass[] = [];
+  for (const relation of relations)
+    for (const installer of installers)
+      for (const hasCounterpart of counterparts)
+        for (const hasPerson of persons)
+          for (const isRestricted of hasPerson ? restricted : NO)
+            for (const isObjected of hasPerson ? objected : NO)
+              for (const child of spec.ageUnknown ? [hasPerson] : children) classes.push({ relation, installer, hasCounterpart, hasPerson, restricted: isRestricted, objected: isObjected, child });
+  return classes;
 }

@@ -42,12 +42,23 @@ export class TenantControls {
     return this.objections.size > 0 && !!this.objections.get(`${type}:${id}`)?.has(purpose as ObjectablePurpose);
   }
 
-  /** Ids of one subject type that are restricted or object to the purpose (for SQL conditions of many-person lists). */
-  idsControlled(type: string, purpose: string): string[] {
-    const ids = new Set<string>();
-    for (const key of this.restricted) if (key.startsWith(`${type}:`)) ids.add(key.slice(type.length + 1));
-    for (const [key, purposes] of this.objections) if (purposes.has(purpose as ObjectablePurpose) && key.startsWith(`${type}:`)) ids.add(key.slice(type.length + 1));
-    return [...ids];
+  /** Ids of one subject type whose processing is restricted (for SQL conditions of many-person lists). */
+  restrictedIds(type: string): string[] {
+    return this.idsOf(this.restricted, type);
+  }
+
+  /** Ids of one subject type that object to the purpose. */
+  objectorIds(type: string, purpose: string): string[] {
+    if (this.objections.size === 0) return [];
+    const keys = [...this.objections].filter(([, purposes]) => purposes.has(purpose as ObjectablePurpose)).map(([key]) => key);
+    return this.idsOf(keys, type);
+  }
+
+  private idsOf(keys: Iterable<string>, type: string): string[] {
+    const prefix = `${type}:`;
+    const ids: string[] = [];
+    for (const key of keys) if (key.startsWith(prefix)) ids.push(key.slice(prefix.length));
+    return ids.sort();
   }
 }
 

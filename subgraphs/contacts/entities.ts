@@ -16,6 +16,8 @@ export interface ContactRow {
   phone: string | null;
   company: string | null;
   address: string | null;
+  /** Calendar date `YYYY-MM-DD`, when known: a contact under 16 is a child (privacy/policy.ts). */
+  birthDate: string | null;
   source: LeadSource;
   stage: ContactStage;
   lastSpokenAt: Date | null;
@@ -36,6 +38,7 @@ export const ContactEntity = new EntitySchema<ContactRow>({
     phone: textColumn(20, true),
     company: textColumn(200, true),
     address: textColumn(500, true),
+    birthDate: textColumn(10, true),
     source: textColumn(16),
     stage: textColumn(16),
     lastSpokenAt: dateColumn(true),
@@ -49,6 +52,7 @@ export const ContactEntity = new EntitySchema<ContactRow>({
     { name: 'IDX_contacts_tenant_phone', columns: ['tenantId', 'phone'] },
     { name: 'IDX_contacts_tenant_email', columns: ['tenantId', 'email'] },
     { name: 'IDX_contacts_tenant_team', columns: ['tenantId', 'teamId'] },
+    { name: 'IDX_contacts_tenant_birth_date', columns: ['tenantId', 'birthDate'] },
   ],
 });
 

@@ -53,7 +53,7 @@ export const GeofenceEntity = new EntitySchema<GeofenceRow>({
   // The migrations create these; declared here so the entity reads as the table is.
   indices: [
     { name: 'IDX_geofences_tenant_name_id', columns: ['tenantId', 'name', 'id'] },
-    { name: 'IDX_geofences_tenant_contact', columns: ['tenantId', 'contactId'] },
+    { name: 'IDX_geofences_tenant_contact_name_id', columns: ['tenantId', 'contactId', 'name', 'id'] },
   ],
 });
 

@@ -2,6 +2,7 @@ import type { Caller } from '../../privacy/caller';
 import type { PrivacyRequest } from '../../privacy/enforcement/request';
 import type { AuditLog } from '../../privacy/store/audit';
 import type { ConsentStore } from '../../privacy/store/consents';
+import type { ProcessingControlStore } from '../../privacy/store/controls';
 import type { PartnerRegistry } from '../../privacy/store/partners';
 import type { TenantScope } from './tenant-scope';
 
@@ -9,6 +10,8 @@ import type { TenantScope } from './tenant-scope';
 export interface PrivacyServices {
   partners: PartnerRegistry;
   consents: ConsentStore;
+  /** Restrictions and objections in force (read once per request). */
+  controls: ProcessingControlStore;
   audit: AuditLog;
 }
 

@@ -128,9 +128,13 @@ export async function planList(scope: TenantScope, spec: ListSpec, window: ListW
   const privacyFilter = both(...(restrictive.some((c) => c.kind === 'none') ? [NO_ROWS] : restrictive).map((c) => where(scope, spec.type, c)));
   const filter = both(privacyFilter, range, window.filter);
   const order = orderTerms(scope, spec, plan);
+  const split =
+    plan.kind === 'mixed'
+      ? { shown: (alias: string) => privacy!.sql(spec.type, plan.full, alias), rest: (alias: string) => privacy!.sql(spec.type, plan.rest, alias), order: [{ sql: (a: string) => `${a}.${spec.sort.field}` }] }
+      : undefined;
   const signature = JSON.stringify([restrictive, plan, afterId ?? null]);
   const empty = restrictive.some((c) => c.kind === 'none');
-  return { query: { first: window.first, afterId, order, direction: spec.sort.direction, filter }, countFilter: filter, listKey, signature, empty };
+  return { query: { first: window.first, afterId, order, direction: spec.sort.direction, filter, split }, countFilter: filter, listKey, signature, empty };
 }
 
 /**

@@ -15,6 +15,8 @@ import { protectSchema, type PrivacyEngine } from '../../privacy/enforcement/shi
 import { tenantPseudonymKey } from '../../privacy/masks';
 import { AuditLog } from '../../privacy/store/audit';
 import { ConsentStore } from '../../privacy/store/consents';
+import { ProcessingControlStore } from '../../privacy/store/controls';
+import { PeopleFacts } from '../../privacy/enforcement/subject';
 import type { PartnerInstallationRow } from '../../privacy/store/entities';
 import { PartnerRegistry, splitScopes } from '../../privacy/store/partners';
 import { listen, once, type RunningServer } from '../../platform/http';
@@ -134,6 +136,7 @@ export async function startSubgraph<L>(module: SubgraphModule<L>, options: Subgr
   const privacy: PrivacyServices = {
     partners: new PartnerRegistry(options.privacyStore),
     consents: new ConsentStore(options.privacyStore),
+    controls: new ProcessingControlStore(options.privacyStore),
     audit: new AuditLog(options.privacyStore, options.auditKey),
   };
   // Fail closed: a subgraph whose SDL leaves a field unclassified does not start.
@@ -191,7 +194,11 @@ export async function startSubgraph<L>(module: SubgraphModule<L>, options: Subgr
           }
           throw error;
         }
-        const installation = caller.role === 'PARTNER' ? await partnerInstallation(privacy, caller) : undefined;
+        // Restrictions and objections are read on every request, so one set or lifted holds from the next request on.
+        const [installation, controls] = await Promise.all([
+          caller.role === 'PARTNER' ? partnerInstallation(privacy, caller) : undefined,
+          protection ? privacy.controls.inForce(caller.tenantId) : undefined,
+        ]);
         const partnerScopes = installation ? splitScopes(installation.scopes) : [];
         const cursors = cursorSealer.forCaller(caller);
         const privacyRequest = new PrivacyRequest({
@@ -203,6 +210,7 @@ export async function startSubgraph<L>(module: SubgraphModule<L>, options: Subgr
           fields: protection?.fields ?? new Map(),
           tenantKey: tenantKey(caller.tenantId),
           cursors,
+          people: controls ? PeopleFacts.at(controls, caller.purpose, new Date()) : undefined,
         });
         const scope = new TenantScope(options.dataSource, caller.tenantId, cursors, protection ? privacyRequest : undefined);
         return { caller, scope, loaders: module.createLoaders(scope), privacy, privacyRequest, recordings };

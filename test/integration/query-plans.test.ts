@@ -32,8 +32,12 @@ import { startTestStack, type TestStack } from '../helpers/stack';
 
 /** Read whole by design: the global registry of partner apps (a few rows, listed by `partnerApps`). */
 const SMALL_TABLES = new Set(['partner_apps']);
-/** A handful of rows per tenant by nature: the tenant's teams, its installed partner apps. */
-const SMALL_PER_TENANT = new Set(['teams', 'partner_installations']);
+/**
+ * A handful of rows per tenant by nature: the tenant's teams, its installed partner apps, the
+ * restrictions and objections in force (one per person who exercised that right; every request
+ * reads them all, see privacy/store/controls.ts).
+ */
+const SMALL_PER_TENANT = new Set(['teams', 'partner_installations', 'processing_controls']);
 /**
  * Plans known to break the rule, each with the reason and what removes it; a problem is excused
  * only on the named stores, for statements matching `sql`, and only the problem matching `problem`.
@@ -44,6 +48,14 @@ const KNOWN_EXCEPTIONS: { stores: ('sqlite' | 'mysql')[]; sql: RegExp; problem: 
     sql: /LIKE \? ESCAPE '!'/,
     problem: /walks every row|full scan of contacts/,
     reason: 'contacts(search:) is a substring match (LIKE %…%), which no B-tree index serves: it reads the whole tenant (MySQL may even scan the table for it) until an index-backed search replaces it',
+  },
+  {
+    stores: ['sqlite', 'mysql'],
+    // A list in name order whose children show their names masked: `(birthDate IS NULL OR birthDate <= ?)` among the classes shown in full.
+    sql: /"?birthDate"?`? <= \?/,
+    problem: /walks every row/,
+    reason:
+      'a page of contacts in name order that leaves out the children (whose names are masked, listed after by id): the walk filters out only the children, a few in a hundred, so it reads about as many rows as it returns; a tenant of mostly children would need an index on (tenantId, adult, name, id) with the cut-off moving daily',
   },
   {
     stores: ['mysql'],

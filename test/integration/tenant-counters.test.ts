@@ -30,7 +30,8 @@ describe('per-tenant counters behind totalCount', () => {
     const now = new Date();
     const row = (tenantId: string): ContactRow => ({
       id: randomUUID(), tenantId, ownerId: null, teamId: null, name: 'Imported Contact', email: null, phone: null, company: null,
-      address: null, source: 'IMPORT', stage: 'LEAD', lastSpokenAt: null, createdAt: now, updatedAt: now,
+      address: null,
+    birthDate: null, source: 'IMPORT', stage: 'LEAD', lastSpokenAt: null, createdAt: now, updatedAt: now,
     });
     const added = [row(a), row(a), row(a)];
     await contacts.insert(added);

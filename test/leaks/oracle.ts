@@ -45,9 +45,22 @@ export interface LeakCaller {
   partner?: { clientId: string; installed: boolean; scopes: readonly string[]; installedBy: string | null };
 }
 
-/** What the oracle needs to know about the world beyond the row: consents in force now. */
+/** What the oracle needs to know about the world beyond the row: consents, restrictions and objections in force now. */
 export interface Facts {
   consented(subjectId: string, purpose: ConsentPurpose): boolean;
+  /** The person (a user or a contact id) restricted processing of their data. */
+  restricted(subjectId: string): boolean;
+  /** The person objects to this purpose (MARKETING, ANALYTICS, PARTNER_SHARING). */
+  objects(subjectId: string, purpose: Purpose): boolean;
+}
+
+/** Under 16 (README "Children"): born after the same calendar day 16 years ago. */
+export function isChild(birthDate: string | null | undefined, now = new Date()): boolean {
+  if (!birthDate) return false;
+  const sixteenYearsAgo = new Date(Date.UTC(now.getUTCFullYear() - 16, now.getUTCMonth(), now.getUTCDate()));
+  // A 29 February without a 29 February sixteen years earlier rolls to 1 March: clamp to the month's end instead.
+  if (sixteenYearsAgo.getUTCMonth() !== now.getUTCMonth()) sixteenYearsAgo.setUTCDate(0);
+  return birthDate > sixteenYearsAgo.toISOString().slice(0, 10);
 }
 
 /** A request refused as a whole (nothing of the tenant is shown), or undefined. */
@@ -66,7 +79,7 @@ type Kind = 'USER' | 'CONTACT' | 'CALL_LOG' | 'LOCATION';
 type Part = 'name' | 'email' | 'phone' | 'workplace' | 'profile' | 'contact_other' | 'call' | 'call_number' | 'call_notes' | 'recording' | 'location';
 
 export const USER_FIELDS = ['name', 'email', 'phone', 'title', 'timezone', 'language'] as const;
-export const CONTACT_FIELDS = ['name', 'email', 'phone', 'company', 'address', 'lastSpokenAt'] as const;
+export const CONTACT_FIELDS = ['name', 'email', 'phone', 'company', 'address', 'birthDate', 'lastSpokenAt'] as const;
 export const CALL_FIELDS = ['direction', 'startedAt', 'durationSeconds', 'disposition', 'counterpartyNumber', 'notes', 'recordingUrl'] as const;
 export const PING_FIELDS = ['latitude', 'longitude', 'accuracyMeters', 'recordedAt'] as const;
 export type UserField = (typeof USER_FIELDS)[number];
@@ -76,7 +89,7 @@ export type CallField = (typeof CALL_FIELDS)[number] | 'user' | 'contact';
 export type PingField = (typeof PING_FIELDS)[number];
 
 const USER_PART: Record<UserField, Part> = { name: 'name', email: 'email', phone: 'phone', title: 'profile', timezone: 'profile', language: 'profile' };
-const CONTACT_PART: Record<ContactField, Part> = { name: 'name', email: 'email', phone: 'phone', company: 'workplace', address: 'contact_other', lastSpokenAt: 'contact_other' };
+const CONTACT_PART: Record<ContactField, Part> = { name: 'name', email: 'email', phone: 'phone', company: 'workplace', address: 'contact_other', birthDate: 'contact_other', lastSpokenAt: 'contact_other' };
 const CALL_PART: Record<CallField, Part> = {
   direction: 'call', startedAt: 'call', durationSeconds: 'call', disposition: 'call', user: 'call', contact: 'call',
   counterpartyNumber: 'call_number', notes: 'call_notes', recordingUrl: 'recording',
@@ -90,6 +103,8 @@ interface Subject {
   /** A contact is never the caller, whatever relation it has through its owner. */
   personIsContact: boolean;
   relation: Relation;
+  /** The person is a child (a contact under 16), or may be one as far as this row can tell (a geofence's contact). */
+  child?: boolean;
 }
 
 const SELF_CAPABLE: readonly Role[] = ['ADMIN', 'MEMBER', 'DPO'];
@@ -133,6 +148,8 @@ function tableEffect(caller: LeakCaller, s: Subject, facts: Facts): Effect {
 /* ----------------------------------------------------------------------------------------- gates */
 
 function gateEffects(caller: LeakCaller, s: Subject, facts: Facts, recordingConsent: () => boolean): Effect[] {
+  // A restriction holds for every role, the DPO too, except the DPO under LEGAL.
+  if (facts.restricted(s.personId) && !(caller.role === 'DPO' && caller.purpose === 'LEGAL')) return ['WITHHOLD'];
   if (caller.role === 'DPO') return [];
   const gates: Effect[] = [];
   if (s.part === 'recording' && !recordingConsent()) gates.push('WITHHOLD');
@@ -140,6 +157,12 @@ function gateEffects(caller: LeakCaller, s: Subject, facts: Facts, recordingCons
   if (s.kind === 'LOCATION' && aboutSomeoneElse && !facts.consented(s.personId, 'LOCATION_TRACKING')) gates.push('WITHHOLD');
   if ((caller.purpose === 'ANALYTICS' || caller.purpose === 'MARKETING') && caller.role !== 'PARTNER' && aboutSomeoneElse && !facts.consented(s.personId, caller.purpose)) {
     gates.push('MASK');
+  }
+  // An objection stops that purpose for the person's data (not for the caller's own).
+  if (aboutSomeoneElse && facts.objects(s.personId, caller.purpose)) gates.push('WITHHOLD');
+  if (s.child) {
+    if (s.relation !== 'SELF') gates.push('MASK');
+    if (caller.purpose === 'MARKETING' || caller.purpose === 'ANALYTICS' || caller.role === 'PARTNER') gates.push('WITHHOLD');
   }
   return gates;
 }
@@ -159,7 +182,7 @@ export function userEffect(caller: LeakCaller, user: UserRow, field: UserField, 
 export function contactEffect(caller: LeakCaller, contact: ContactRow, field: ContactField, facts: Facts): Effect {
   if (contact.tenantId !== caller.tenantId) return 'WITHHOLD';
   const relation = relationTo(caller, contact.ownerId, contact.teamId);
-  return decide(caller, { kind: 'CONTACT', part: CONTACT_PART[field], personId: contact.id, personIsContact: true, relation }, facts);
+  return decide(caller, { kind: 'CONTACT', part: CONTACT_PART[field], personId: contact.id, personIsContact: true, relation, child: isChild(contact.birthDate) }, facts);
 }
 
 export function callEffect(caller: LeakCaller, call: CallLogRow, field: CallField, facts: Facts): Effect {
@@ -175,10 +198,13 @@ export function pingEffect(caller: LeakCaller, ping: LocationPingRow, _field: Pi
   return decide(caller, { kind: 'LOCATION', part: 'location', personId: ping.userId, personIsContact: false, relation: relationTo(caller, ping.userId, null) }, facts);
 }
 
-/** `Geofence.contact`: decided as the contact's address, relation SAME_TENANT (the owner is unknown there). */
+/**
+ * `Geofence.contact`: decided as the contact's address, relation SAME_TENANT (the owner is unknown
+ * there), and as a child's (the contact's age is unknown there too).
+ */
 export function geofenceContactEffect(caller: LeakCaller, contact: ContactRow, facts: Facts): Effect {
   if (contact.tenantId !== caller.tenantId) return 'WITHHOLD';
-  return decide(caller, { kind: 'CONTACT', part: 'contact_other', personId: contact.id, personIsContact: true, relation: 'SAME_TENANT' }, facts);
+  return decide(caller, { kind: 'CONTACT', part: 'contact_other', personId: contact.id, personIsContact: true, relation: 'SAME_TENANT', child: true }, facts);
 }
 
 /* ------------------------------------------------------------------------ what follows from it */
@@ -186,8 +212,8 @@ export function geofenceContactEffect(caller: LeakCaller, contact: ContactRow, f
 /** A link to a person (and a row listed through one) is shown only under FULL or GENERALIZE. */
 export const linkShown = (effect: Effect): boolean => effect === 'FULL' || effect === 'GENERALIZE';
 
-/** Nobody has consented to anything: what search, lookups and ranges may rely on. */
-export const NO_CONSENTS: Facts = { consented: () => false };
+/** Nobody has consented to anything, restrictions and objections as they are: what search, lookups and ranges may rely on. */
+export const withoutConsents = (facts: Facts): Facts => ({ consented: () => false, restricted: (id) => facts.restricted(id), objects: (id, purpose) => facts.objects(id, purpose) });
 
 /** A row matches a search, lookup or range on a field only where the caller sees it in FULL without any consent. */
 export const matchable = (effectWithoutConsents: Effect): boolean => effectWithoutConsents === 'FULL';

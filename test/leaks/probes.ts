@@ -39,7 +39,7 @@ export type RowKind = 'User' | 'Contact' | 'CallLog' | 'Ping';
 
 export const FIELD_KINDS: Record<RowKind, Record<string, ValueKind>> = {
   User: { name: 'name', email: 'email', phone: 'phone', title: 'text', timezone: 'text', language: 'text' },
-  Contact: { name: 'name', email: 'email', phone: 'phone', company: 'text', address: 'address', lastSpokenAt: 'date' },
+  Contact: { name: 'name', email: 'email', phone: 'phone', company: 'text', address: 'address', birthDate: 'birthDate', lastSpokenAt: 'date' },
   CallLog: { direction: 'enum', startedAt: 'date', durationSeconds: 'duration', disposition: 'enum', counterpartyNumber: 'phone', notes: 'notes', recordingUrl: 'recording' },
   Ping: { latitude: 'coordinate', longitude: 'coordinate', accuracyMeters: 'accuracy', recordedAt: 'locationDate' },
 };

@@ -9,7 +9,7 @@ import type { Effect } from './oracle';
 
 /** How a field's values look, which decides its documented partial forms. */
 export type ValueKind =
-  | 'name' | 'email' | 'phone' | 'text' | 'address' | 'date' | 'locationDate'
+  | 'name' | 'email' | 'phone' | 'text' | 'address' | 'date' | 'locationDate' | 'birthDate'
   | 'duration' | 'enum' | 'coordinate' | 'accuracy' | 'notes' | 'recording';
 
 const HIDDEN = '***';
@@ -103,6 +103,7 @@ export function valueProblem(kind: ValueKind, effect: Effect, raw: unknown, got:
     case 'accuracy':
       return typeof got === 'number' && got >= 1000 && got >= (raw as number) ? undefined : `expected accuracy of at least 1 km, got ${JSON.stringify(got)}`;
     case 'enum':
+    case 'birthDate':
     case 'notes':
     case 'recording':
       return got === null ? undefined : `a ${kind} has no partial form, expected null, got ${JSON.stringify(got)}`;

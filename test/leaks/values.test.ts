@@ -65,15 +65,22 @@ describe('leaks through values', () => {
       kind: fc.constantFrom(...ROW_KINDS),
       pick: pickArb,
       consent: fc.option(fc.record({ which: fc.nat(), granted: fc.boolean() }), { freq: 2 }),
+      // A restriction or an objection of the row's person, put in force or lifted before reading.
+      control: fc.option(fc.record({ which: fc.constantFrom('RESTRICTION' as const, 'MARKETING' as const, 'ANALYTICS' as const, 'PARTNER_SHARING' as const), inForce: fc.boolean() }), { freq: 4 }),
     });
-    await check('value', arb, async ({ caller, kind, pick, consent }) => {
+    await check('value', arb, async ({ caller, kind, pick, consent, control }) => {
       const row = rowFor(caller, kind, pick);
       let change = '';
+      if (control) {
+        const person = kind === 'Contact' ? { type: 'CONTACT' as const, id: row.id } : { type: 'USER' as const, id: kind === 'CallLog' ? (row as any).userId : row.id };
+        await world.setControl(person, control.which, control.inForce);
+        change += ` after ${control.inForce ? 'setting' : 'lifting'} ${control.which} of ${person.type} ${person.id.slice(0, 8)}`;
+      }
       if (consent) {
         const options = consentsAbout(kind, row);
         const chosen = options[consent.which % options.length]!;
         await world.setConsent({ type: chosen.type, id: chosen.id }, chosen.purpose, consent.granted);
-        change = ` after ${consent.granted ? 'granting' : 'withdrawing'} ${chosen.type} ${chosen.id.slice(0, 8)} ${chosen.purpose}`;
+        change += ` after ${consent.granted ? 'granting' : 'withdrawing'} ${chosen.type} ${chosen.id.slice(0, 8)} ${chosen.purpose}`;
       }
       const reading = await readRow(world, caller, kind, row.id);
       const problems = readingProblems(caller, reading);

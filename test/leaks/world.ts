@@ -7,6 +7,7 @@ import type { UserRow } from '../../subgraphs/accounts/entities';
 import type { CallLogRow } from '../../subgraphs/calls/entities';
 import type { ContactRow } from '../../subgraphs/contacts/entities';
 import type { LocationPingRow } from '../../subgraphs/location/entities';
+import { ProcessingControlStore } from '../../privacy/store/controls';
 import { startTestStack, type GraphQLResponse, type TestStack } from '../helpers/stack';
 import type { ConsentPurpose, Facts, LeakCaller, Purpose, Role } from './oracle';
 
@@ -30,6 +31,8 @@ export interface World extends Facts {
   pingsOfUser: Map<string, LocationPingRow[]>;
   /** Records a consent change through the API as the person (a user) or the contact's owner / an ADMIN. */
   setConsent(subject: { type: 'USER' | 'CONTACT'; id: string }, purpose: ConsentPurpose, granted: boolean): Promise<void>;
+  /** Puts a restriction, or an objection to a purpose, in force for a person (or lifts it), as a completed rights request does. */
+  setControl(subject: { type: 'USER' | 'CONTACT'; id: string }, control: 'RESTRICTION' | 'MARKETING' | 'ANALYTICS' | 'PARTNER_SHARING', inForce: boolean): Promise<void>;
   ask<T = any>(caller: LeakCaller, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
   /** A caller of the given role in a tenant, as the dev personas make them. */
   callerOf(role: Role, tenantId: string, options?: { userId?: string; purpose?: Purpose; ticket?: boolean; partner?: string }): LeakCaller;
@@ -54,6 +57,9 @@ export async function startWorld(): Promise<World> {
   const userById = new Map(demo.users.map((u) => [u.id, u]));
   const contactById = new Map(demo.contacts.map((c) => [c.id, c]));
   const tokens = new Map<string, Promise<string>>();
+  const controls = new Set<string>();
+  const controlStore = new ProcessingControlStore(t.stack.stores.privacy);
+  const tenantOf = (subject: { type: 'USER' | 'CONTACT'; id: string }) => (subject.type === 'USER' ? userById.get(subject.id)! : contactById.get(subject.id)!).tenantId;
 
   const world: World = {
     t,
@@ -68,6 +74,16 @@ export async function startWorld(): Promise<World> {
     callsOfContact: groupNewestFirst(demo.callLogs, (c) => c.contactId, (c) => c.startedAt),
     pingsOfUser: groupNewestFirst(demo.locationPings, (p) => p.userId, (p) => p.recordedAt),
     consented: (subjectId, purpose) => consents.get(`${subjectId}:${purpose}`) ?? false,
+    restricted: (subjectId) => controls.has(`${subjectId}:RESTRICTION`),
+    objects: (subjectId, purpose) => controls.has(`${subjectId}:${purpose}`),
+
+    setControl: async (subject, control, inForce) => {
+      const kind = control === 'RESTRICTION' ? ({ kind: 'RESTRICTION' } as const) : ({ kind: 'OBJECTION', purpose: control } as const);
+      if (inForce) await controlStore.set(tenantOf(subject), subject, kind, { requestId: null, recordedBy: 'leak-suite' });
+      else await controlStore.lift(tenantOf(subject), subject, kind);
+      if (inForce) controls.add(`${subject.id}:${control}`);
+      else controls.delete(`${subject.id}:${control}`);
+    },
 
     ask: async (caller, query, variables) => {
       const key = JSON.stringify([caller.tenantId, caller.role, caller.userId, caller.ticket, caller.partner?.clientId]);

@@ -18,9 +18,11 @@ describe('decide()', () => {
   });
 
   it('applies the rules that hold for every role before the table, in order', () => {
-    // A restricted subject is masked for everyone but the DPO, even for an ADMIN.
-    expect(decide(caller('ADMIN'), contact({ restricted: true }), 'user.contact.email')).toEqual({ effect: 'MASK', reason: 'RESTRICTED' });
-    expect(decide(caller('DPO'), contact({ restricted: true }), 'user.contact.email').effect).toBe('FULL');
+    // A restricted subject is withheld from everyone but the DPO on LEGAL, even from an ADMIN or its owner.
+    expect(decide(caller('ADMIN'), contact({ restricted: true }), 'user.contact.email')).toEqual({ effect: 'WITHHOLD', reason: 'RESTRICTED' });
+    expect(decide(caller('MEMBER'), contact({ restricted: true, relation: 'SELF' }), 'user.name')).toEqual({ effect: 'WITHHOLD', reason: 'RESTRICTED' });
+    expect(decide(caller('DPO', { purpose: 'LEGAL' }), contact({ restricted: true }), 'user.contact.email').effect).toBe('FULL');
+    expect(decide(caller('DPO', { purpose: 'RIGHTS_REQUEST' }), contact({ restricted: true }), 'user.contact.email').reason).toBe('RESTRICTED');
     // No recording without the contact's recording consent, even on one's own call.
     expect(decide(caller('MEMBER'), { kind: 'CALL_LOG', relation: 'SELF' }, 'user.biometric.voice')).toEqual({ effect: 'WITHHOLD', reason: 'NO_RECORDING_CONSENT' });
     expect(decide(caller('MEMBER'), { kind: 'CALL_LOG', relation: 'SELF', counterpartConsents: new Set(['CALL_RECORDING']) }, 'user.biometric.voice').effect).toBe('FULL');
@@ -32,6 +34,29 @@ describe('decide()', () => {
     expect(decide(caller('MEMBER', { purpose: 'MARKETING' }), contact({ consents: new Set(['MARKETING']) }), 'user.contact.email').effect).toBe('FULL');
     // A purpose the role may not use gets nothing.
     expect(decide(caller('MEMBER', { purpose: 'LEGAL' }), contact(), 'user.name')).toEqual({ effect: 'WITHHOLD', reason: 'PURPOSE_NOT_ALLOWED' });
+  });
+
+  it('stops an objected purpose for that person, whatever they consented to', () => {
+    const marketing = caller('MEMBER', { purpose: 'MARKETING' });
+    expect(decide(marketing, contact({ consents: new Set(['MARKETING']), objected: true }), 'user.contact.email')).toEqual({ effect: 'WITHHOLD', reason: 'OBJECTED' });
+    expect(decide(marketing, contact({ consents: new Set(['MARKETING']) }), 'user.contact.email').effect).toBe('FULL');
+    const partner = caller('PARTNER', { partnerScopes: ['contacts.pseudonymous'] });
+    expect(decide(partner, contact({ relation: 'SAME_TENANT', consents: new Set(['PARTNER_SHARING']), objected: true }), 'user.name').reason).toBe('OBJECTED');
+    // Data about the caller themselves is not theirs to object to in their own requests.
+    expect(decide(caller('MEMBER', { purpose: 'ANALYTICS' }), { kind: 'USER', relation: 'SELF', objected: true }, 'user.name').effect).toBe('FULL');
+  });
+
+  it('protects a child: masked but for its owner and the DPO, never for marketing, analytics or partners', () => {
+    const child = (extra: Partial<SubjectFacts> = {}) => contact({ child: true, ...extra });
+    expect(decide(caller('ADMIN'), child({ relation: 'SAME_TENANT' }), 'user.contact.email')).toEqual({ effect: 'MASK', reason: 'CHILD' });
+    expect(decide(caller('MEMBER'), child({ relation: 'SAME_TEAM' }), 'user.name')).toEqual({ effect: 'MASK', reason: 'CHILD' });
+    expect(decide(caller('MEMBER'), child({ relation: 'SELF' }), 'user.contact.email').effect).toBe('FULL');
+    expect(decide(caller('DPO'), child({ relation: 'SAME_TENANT' }), 'user.contact.email').effect).toBe('FULL');
+    expect(decide(caller('SUPPORT', { ticket: true }), child({ relation: 'SAME_TENANT' }), 'user.name').effect).toBe('MASK');
+    for (const purpose of ['MARKETING', 'ANALYTICS'] as const)
+      expect(decide(caller('MEMBER', { purpose }), child({ relation: 'SELF', consents: new Set([purpose]) }), 'user.name')).toEqual({ effect: 'WITHHOLD', reason: 'CHILD_NO_PROFILING' });
+    const partner = caller('PARTNER', { partnerScopes: ['contacts.pseudonymous'] });
+    expect(decide(partner, child({ relation: 'SAME_TENANT', consents: new Set(['PARTNER_SHARING']) }), 'user.name')).toEqual({ effect: 'WITHHOLD', reason: 'CHILD_NOT_SHARED' });
   });
 
   it('gives partners only what the installation and consent allow', () => {
