@@ -8,7 +8,7 @@ import express from 'express';
 import type { DataSource } from 'typeorm';
 import { ErrorCode, forbidden, unauthenticated } from '../../platform/errors';
 import type { Caller } from '../../privacy/caller';
-import { lintClassification, readClassification } from '../../privacy/classification';
+import { lintSubgraphPrivacy, readClassification } from '../../privacy/classification';
 import { CursorSealer } from '../../privacy/enforcement/cursors';
 import { PrivacyRequest } from '../../privacy/enforcement/request';
 import { protectSchema, type PrivacyEngine } from '../../privacy/enforcement/shield';
@@ -136,8 +136,8 @@ export async function startSubgraph<L>(module: SubgraphModule<L>, options: Subgr
     consents: new ConsentStore(options.privacyStore),
     audit: new AuditLog(options.privacyStore, options.auditKey),
   };
-  // Fail closed: a subgraph whose SDL leaves a field unclassified does not start.
-  const problems = lintClassification(module.name, module.typeDefs);
+  // Fail closed: a subgraph whose SDL leaves a field unclassified, or whose inventory misses or contradicts it, does not start.
+  const problems = lintSubgraphPrivacy(module.name, module.typeDefs, module.inventory);
   if (problems.length > 0) throw new Error(`Privacy classification failed:\n${problems.map((p) => `- ${p}`).join('\n')}`);
   const subgraphSchema = buildSubgraphSchema({ typeDefs: module.typeDefs, resolvers: module.resolvers as GraphQLResolverMap<unknown> });
   const protection = options.privacyEnforcement ? protectSchema(subgraphSchema, readClassification(module.typeDefs), options.privacyEngine) : undefined;
