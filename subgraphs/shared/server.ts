@@ -27,6 +27,8 @@ import { formatSubgraphError } from './errors';
 import { SubgraphMetrics, type AuditWriteResult } from './metrics';
 import type { SubgraphModule } from './subgraph';
 import { TenantScope } from './tenant-scope';
+import { rightsRouter } from './rights-endpoint';
+import { RightsPart } from '../../privacy/rights/part';
 
 export interface SubgraphServerOptions {
   host: string;
@@ -173,6 +175,9 @@ export async function startSubgraph<L>(module: SubgraphModule<L>, options: Subgr
   });
   app.get('/health/live', (_req, res) => void res.status(200).json({ status: 'ok', subgraph: module.name }));
   app.get('/metrics', metricsHandler(metrics.registry));
+  // Data-subject rights for the rights worker (signed with the internal secret; the gateway never forwards here).
+  const rights = new RightsPart({ subgraph: module.name, inventory: module.inventory, store: options.dataSource, pseudonymSecret: options.pseudonymSecret });
+  app.use(rightsRouter(module.name, rights, options.internalSecret, options.bodyLimit));
   app.use(
     '/graphql',
     noStore,
