@@ -37,7 +37,7 @@ async function exportAll(name: SubgraphName, entity: string, subject: PersonRef,
   const rows: Record<string, unknown>[] = [];
   let cursor: string | null = null;
   do {
-    const page = await rights(name, { op: 'export', tenantId, subject, entity, cursor, limit });
+    const page: { rows: Record<string, unknown>[]; next: string | null } = await rights(name, { op: 'export', tenantId, subject, entity, cursor, limit });
     rows.push(...page.rows);
     cursor = page.next;
   } while (cursor);
@@ -49,7 +49,7 @@ async function erase(name: SubgraphName, entity: string, subject: PersonRef, lim
   const total: ErasureCounts = { entity, deleted: 0, anonymized: 0, unlinked: 0, values: 0, objects: 0 };
   let cursor: string | null = null;
   for (let pages = 0; pages < stopAfter; pages += 1) {
-    const { counts, next } = await rights(name, { op: 'erase', tenantId, subject, entity, cursor, limit });
+    const { counts, next }: { counts: ErasureCounts; next: string | null } = await rights(name, { op: 'erase', tenantId, subject, entity, cursor, limit });
     for (const key of ['deleted', 'anonymized', 'unlinked', 'values', 'objects'] as const) total[key] = (total[key] ?? 0) + (counts[key] ?? 0);
     cursor = next;
     if (!cursor) break;
