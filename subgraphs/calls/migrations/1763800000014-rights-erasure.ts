@@ -1,5 +1,6 @@
 import { Table, TableColumn, type MigrationInterface, type QueryRunner } from 'typeorm';
 import { tableDate, tableId, tableRef, tableText } from '../../../platform/columns';
+import { describeLargeTenants } from '../../../platform/sqlite-planner';
 
 /**
  * Erasure keeps a call log only anonymized: its number goes, so the column may be null. The
@@ -11,6 +12,8 @@ export class RightsErasureCalls1763800000014 implements MigrationInterface {
 
   async up(runner: QueryRunner): Promise<void> {
     await runner.changeColumn('call_logs', 'counterpartyNumber', new TableColumn(tableText('counterpartyNumber', 20, true)));
+    // SQLite rebuilds the table for that change, which drops its planner statistics: described again.
+    await describeLargeTenants(runner, ['call_logs']);
     await runner.createTable(
       new Table({
         name: 'recording_deletions',
