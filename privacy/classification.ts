@@ -1,5 +1,7 @@
 import { Kind, type DirectiveNode, type DocumentNode, type FieldDefinitionNode, type ObjectTypeDefinitionNode, type ObjectTypeExtensionNode } from 'graphql';
 import { CATEGORIES, type Category } from './policy';
+import { lintInventory } from './inventory/lint';
+import type { ColumnEntry, SubgraphInventory } from './inventory/types';
 import { isStrategyName, type StrategyName } from './strategies';
 
 /**
@@ -79,4 +81,46 @@ export function lintClassification(subgraph: string, doc: DocumentNode): string[
     }
   }
   return problems;
+}
+
+/**
+ * The inventory agrees with the SDL: every @personal field of a type backed by an inventoried
+ * table is backed by an inventoried column of the same category, no inventoried personal column
+ * is exposed as @nonPersonal, and every type with a personal field is backed by an inventoried
+ * table (a personal field whose data has no inventory entry could never be exported or erased).
+ */
+export function lintInventoryClassification(subgraph: string, doc: DocumentNode, inventory: SubgraphInventory): string[] {
+  const problems: string[] = [];
+  const classification = readClassification(doc);
+  const backed = new Set<string>();
+  for (const entity of inventory.entities) {
+    if (!entity.graphqlType) continue;
+    backed.add(entity.graphqlType);
+    const fields = classification.get(entity.graphqlType) ?? new Map<string, FieldClass>();
+    const byField = new Map<string, [string, ColumnEntry]>();
+    for (const [column, entry] of Object.entries(entity.columns)) {
+      const field = entry.field === undefined ? column : entry.field;
+      if (field !== null) byField.set(field, [column, entry]);
+    }
+    for (const [field, cls] of fields) {
+      const where = `${subgraph}: ${entity.graphqlType}.${field}`;
+      const backing = byField.get(field);
+      if (cls.personal) {
+        if (!backing?.[1].category) problems.push(`${where} is @personal but no inventory column backs it (inventory ${entity.schema.options.name})`);
+        else if (backing[1].category !== cls.category) problems.push(`${where} is @personal(category: "${cls.category}") but its column ${backing[0]} is inventoried as "${backing[1].category}"`);
+      } else if (backing?.[1].category) {
+        problems.push(`${where} is @nonPersonal but its column ${backing[0]} is inventoried as personal ("${backing[1].category}")`);
+      }
+    }
+  }
+  for (const [type, fields] of classification) {
+    if (backed.has(type)) continue;
+    for (const [field, cls] of fields) if (cls.personal) problems.push(`${subgraph}: ${type}.${field} is @personal but no inventoried table backs ${type}`);
+  }
+  return problems;
+}
+
+/** Everything a subgraph's start checks about its privacy declarations: the SDL classification, the inventory itself, and the two against each other. */
+export function lintSubgraphPrivacy(subgraph: string, doc: DocumentNode, inventory: SubgraphInventory): string[] {
+  return [...lintClassification(subgraph, doc), ...lintInventory(subgraph, inventory), ...lintInventoryClassification(subgraph, doc, inventory)];
 }

@@ -63,10 +63,23 @@ export interface ErasureCounts {
   values: number;
   /** Stored objects (recordings) to delete. */
   objects: number;
+  /** Rows about someone else that only lose their link to the person (a contact whose owner is erased). */
+  unlinked?: number;
 }
 
 export interface RightsAnswers {
-  describe: { subgraph: string; entities: { entity: string; erase: 'DELETE_ROW' | 'ANONYMIZE'; keptBecause?: string }[] };
+  describe: {
+    subgraph: string;
+    entities: {
+      entity: string;
+      erase: 'DELETE_ROW' | 'ANONYMIZE';
+      keptBecause?: string;
+      /** The kinds of person its rows link to: a step for a subject of another kind has nothing to do here. */
+      persons?: PersonRef['type'][];
+      /** The fields rectify accepts for the person this entity is about. */
+      rectifiable?: string[];
+    }[];
+  };
   verify: { matched: IdentityPoint[]; found: boolean };
   export: { entity: string; rows: Record<string, unknown>[]; next: string | null };
   dryRun: { subgraph: string; entities: ErasureCounts[] };

@@ -1,5 +1,6 @@
 import { loadSubgraphTypeDefs } from '../../schema';
 import type { SubgraphModule } from '../shared/subgraph';
+import { accountsInventory } from './inventory';
 import { accountSubjects } from './subjects';
 import { accountEntities } from './entities';
 import { createAccountLoaders, type AccountLoaders } from './loaders';
@@ -15,4 +16,5 @@ export const accountsSubgraph: SubgraphModule<AccountLoaders> = {
   database: { name: 'accounts', entities: accountEntities, migrations: [CreateAccounts1763800000000, ScaleIndexesAccounts1763800000010] },
   createLoaders: createAccountLoaders,
   subjects: accountSubjects,
+  inventory: accountsInventory,
 };

@@ -1,6 +1,6 @@
 import type { SubjectSpecs } from '../../privacy/enforcement/subject';
+import { subjectSpecsOf } from '../../privacy/inventory/derive';
+import { accountsInventory } from './inventory';
 
-/** A user's profile is about that user; colleagues relate through the user's team. */
-export const accountSubjects: SubjectSpecs = {
-  User: { kind: 'USER', person: { type: 'USER', column: 'id' }, relatedUser: 'id', team: 'teamId', installer: 'id' },
-};
+/** Whose data each type's rows are, derived from the data inventory (see inventory.ts). */
+export const accountSubjects: SubjectSpecs = subjectSpecsOf(accountsInventory);

@@ -14,7 +14,8 @@ export interface CallLogRow {
   startedAt: Date;
   durationSeconds: number;
   disposition: CallDisposition;
-  counterpartyNumber: string;
+  /** Null once the call is kept anonymized after an erasure. */
+  counterpartyNumber: string | null;
   notes: string | null;
   recordingUrl: string | null;
 }
@@ -31,7 +32,7 @@ export const CallLogEntity = new EntitySchema<CallLogRow>({
     startedAt: dateColumn(),
     durationSeconds: { type: 'int' },
     disposition: textColumn(16),
-    counterpartyNumber: textColumn(20),
+    counterpartyNumber: textColumn(20, true),
     notes: { type: 'text', nullable: true },
     recordingUrl: textColumn(500, true),
   },
@@ -43,4 +44,30 @@ export const CallLogEntity = new EntitySchema<CallLogRow>({
   ],
 });
 
-export const callEntities = [CallLogEntity];
+/** A recording of an erased call whose object the media service must delete (an outbox). */
+export interface RecordingDeletionRow {
+  id: string;
+  tenantId: string;
+  callId: string;
+  /** The storage key of the object, as the call held it. */
+  objectKey: string;
+  requestedAt: Date;
+  /** Set by the media side once the object is gone. */
+  deletedAt: Date | null;
+}
+
+export const RecordingDeletionEntity = new EntitySchema<RecordingDeletionRow>({
+  name: 'RecordingDeletion',
+  tableName: 'recording_deletions',
+  columns: {
+    id: idColumn,
+    tenantId: refColumn(),
+    callId: refColumn(),
+    objectKey: textColumn(500),
+    requestedAt: dateColumn(),
+    deletedAt: dateColumn(true),
+  },
+  indices: [{ name: 'IDX_recording_deletions_pending', columns: ['deletedAt', 'requestedAt'] }],
+});
+
+export const callEntities = [CallLogEntity, RecordingDeletionEntity];

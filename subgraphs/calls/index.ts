@@ -1,10 +1,12 @@
 import { loadSubgraphTypeDefs } from '../../schema';
 import type { SubgraphModule } from '../shared/subgraph';
+import { callsInventory } from './inventory';
 import { callSubjects } from './subjects';
 import { callEntities } from './entities';
 import { createCallLoaders, type CallLoaders } from './loaders';
 import { CreateCallLogs1763800000002 } from './migrations/1763800000002-create-call-logs';
 import { ScaleIndexesCalls1763800000012 } from './migrations/1763800000012-scale-indexes';
+import { RightsErasureCalls1763800000014 } from './migrations/1763800000014-rights-erasure';
 import { callResolvers } from './resolvers';
 
 /** calls: call logs made and received through the CRM. */
@@ -12,7 +14,8 @@ export const callsSubgraph: SubgraphModule<CallLoaders> = {
   name: 'calls',
   typeDefs: loadSubgraphTypeDefs('calls'),
   resolvers: callResolvers,
-  database: { name: 'calls', entities: callEntities, migrations: [CreateCallLogs1763800000002, ScaleIndexesCalls1763800000012] },
+  database: { name: 'calls', entities: callEntities, migrations: [CreateCallLogs1763800000002, ScaleIndexesCalls1763800000012, RightsErasureCalls1763800000014] },
   createLoaders: createCallLoaders,
   subjects: callSubjects,
+  inventory: callsInventory,
 };

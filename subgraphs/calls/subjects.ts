@@ -1,6 +1,6 @@
 import type { SubjectSpecs } from '../../privacy/enforcement/subject';
+import { subjectSpecsOf } from '../../privacy/inventory/derive';
+import { callsInventory } from './inventory';
 
-/** A call log is the calling user's activity (calls carry no team); the contact called is the other party (recording consent). */
-export const callSubjects: SubjectSpecs = {
-  CallLog: { kind: 'CALL_LOG', person: { type: 'USER', column: 'userId' }, relatedUser: 'userId', counterpart: { type: 'CONTACT', column: 'contactId' } },
-};
+/** Whose data each type's rows are, derived from the data inventory (see inventory.ts). */
+export const callSubjects: SubjectSpecs = subjectSpecsOf(callsInventory);

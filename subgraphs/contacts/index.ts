@@ -1,5 +1,6 @@
 import { loadSubgraphTypeDefs } from '../../schema';
 import type { SubgraphModule } from '../shared/subgraph';
+import { contactsInventory } from './inventory';
 import { contactSubjects } from './subjects';
 import { contactEntities } from './entities';
 import { createContactLoaders, type ContactLoaders } from './loaders';
@@ -17,4 +18,5 @@ export const contactsSubgraph: SubgraphModule<ContactLoaders> = {
   database: { name: 'contacts', entities: contactEntities, migrations: [CreateContacts1763800000001, AddContactTeam1763800000004, ScaleIndexesContacts1763800000011, AddContactBirthDate1763800000020] },
   createLoaders: createContactLoaders,
   subjects: contactSubjects,
+  inventory: contactsInventory,
 };

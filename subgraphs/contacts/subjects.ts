@@ -1,6 +1,6 @@
 import type { SubjectSpecs } from '../../privacy/enforcement/subject';
+import { subjectSpecsOf } from '../../privacy/inventory/derive';
+import { contactsInventory } from './inventory';
 
-/** A contact is its own subject; the caller relates to it through its owner and owning team. */
-export const contactSubjects: SubjectSpecs = {
-  Contact: { kind: 'CONTACT', person: { type: 'CONTACT', column: 'id' }, relatedUser: 'ownerId', team: 'teamId', birthDate: 'birthDate' },
-};
+/** Whose data each type's rows are, derived from the data inventory (see inventory.ts). */
+export const contactSubjects: SubjectSpecs = subjectSpecsOf(contactsInventory);

@@ -1,5 +1,6 @@
 import { loadSubgraphTypeDefs } from '../../schema';
 import type { SubgraphModule } from '../shared/subgraph';
+import { locationInventory } from './inventory';
 import { locationSubjects } from './subjects';
 import { locationEntities } from './entities';
 import { createLocationLoaders, type LocationLoaders } from './loaders';
@@ -16,4 +17,5 @@ export const locationSubgraph: SubgraphModule<LocationLoaders> = {
   database: { name: 'location', entities: locationEntities, migrations: [CreateLocation1763800000003, ScaleIndexesLocation1763800000013, GeofencesByContactAndName1763800000021] },
   createLoaders: createLocationLoaders,
   subjects: locationSubjects,
+  inventory: locationInventory,
 };

@@ -8,7 +8,7 @@ import express from 'express';
 import type { DataSource } from 'typeorm';
 import { ErrorCode, forbidden, unauthenticated } from '../../platform/errors';
 import type { Caller } from '../../privacy/caller';
-import { lintClassification, readClassification } from '../../privacy/classification';
+import { lintSubgraphPrivacy, readClassification } from '../../privacy/classification';
 import { CursorSealer } from '../../privacy/enforcement/cursors';
 import { PrivacyRequest } from '../../privacy/enforcement/request';
 import { protectSchema, type PrivacyEngine } from '../../privacy/enforcement/shield';
@@ -29,6 +29,8 @@ import { formatSubgraphError } from './errors';
 import { SubgraphMetrics, type AuditWriteResult } from './metrics';
 import type { SubgraphModule } from './subgraph';
 import { TenantScope } from './tenant-scope';
+import { rightsRouter } from './rights-endpoint';
+import { RightsPart } from '../../privacy/rights/part';
 
 export interface SubgraphServerOptions {
   host: string;
@@ -139,8 +141,8 @@ export async function startSubgraph<L>(module: SubgraphModule<L>, options: Subgr
     controls: new ProcessingControlStore(options.privacyStore),
     audit: new AuditLog(options.privacyStore, options.auditKey),
   };
-  // Fail closed: a subgraph whose SDL leaves a field unclassified does not start.
-  const problems = lintClassification(module.name, module.typeDefs);
+  // Fail closed: a subgraph whose SDL leaves a field unclassified, or whose inventory misses or contradicts it, does not start.
+  const problems = lintSubgraphPrivacy(module.name, module.typeDefs, module.inventory);
   if (problems.length > 0) throw new Error(`Privacy classification failed:\n${problems.map((p) => `- ${p}`).join('\n')}`);
   const subgraphSchema = buildSubgraphSchema({ typeDefs: module.typeDefs, resolvers: module.resolvers as GraphQLResolverMap<unknown> });
   const protection = options.privacyEnforcement ? protectSchema(subgraphSchema, readClassification(module.typeDefs), options.privacyEngine) : undefined;
@@ -176,6 +178,9 @@ export async function startSubgraph<L>(module: SubgraphModule<L>, options: Subgr
   });
   app.get('/health/live', (_req, res) => void res.status(200).json({ status: 'ok', subgraph: module.name }));
   app.get('/metrics', metricsHandler(metrics.registry));
+  // Data-subject rights for the rights worker (signed with the internal secret; the gateway never forwards here).
+  const rights = new RightsPart({ subgraph: module.name, inventory: module.inventory, store: options.dataSource, pseudonymSecret: options.pseudonymSecret });
+  app.use(rightsRouter(module.name, rights, options.internalSecret, options.bodyLimit));
   app.use(
     '/graphql',
     noStore,
