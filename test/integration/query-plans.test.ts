@@ -59,6 +59,14 @@ const KNOWN_EXCEPTIONS: { stores: ('sqlite' | 'mysql')[]; sql: RegExp; problem: 
   },
   {
     stores: ['mysql'],
+    // The fences at contacts' sites, listed after the fences of no one by id (their names are shown masked).
+    sql: /contactId`? IS NOT NULL\) ORDER BY `e`\.`id`/,
+    problem: /walks every row|sorts rows it did not bound/,
+    reason:
+      "MariaDB reads the fences at contacts' sites by the tenant prefix of (tenantId, contactId, name, id) with `contactId IS NOT NULL` as an index condition, then sorts them by id: the work is bounded by the tenant's fences at contact sites (a few per contact at most), not by the page; SQLite seeks the range",
+  },
+  {
+    stores: ['mysql'],
     // The leading bound on the cursor row's sort key, `e.name >= (SELECT … cursor_row …) AND (…)`.
     sql: /[<>]= \(SELECT [^)]*cursor_row[^)]*\) AND \(/,
     problem: /walks every row/,
