@@ -51,8 +51,10 @@ function readingProblems(caller: LeakCaller, reading: RowReading): string[] {
   }
   for (const l of reading.links) if (l.expected !== l.got) problems.push(`${l.field}: expected ${l.expected ?? 'null'}, got ${l.got ?? 'null'}`);
   const pieces = reading.observations.flatMap((o) => secretPieces(o.kind, o.effect, o.raw));
-  // The product's own reason codes (PARTNER_NOT_SHARED …) are vocabulary, not data: "shar" there is no piece of "Sharma".
-  const answer = JSON.stringify(reading.res.body).replace(/"reason":"[A-Z_]+"/g, '"reason":""');
+  // The product's own vocabulary — reason codes (PARTNER_NOT_SHARED …), purposes and roles named in
+  // an error (ANALYTICS …), all in capitals — is not data: "shar" there is no piece of "Sharma", nor
+  // "tics" of an email at "nova-analytics". Seeded names and emails are never all capitals.
+  const answer = JSON.stringify(reading.res.body).replace(/"reason":"[A-Z_]+"/g, '"reason":""').replace(/\b[A-Z][A-Z_]{3,}\b/g, '');
   const found = piecesFound(answer, pieces, visible.join(' '));
   if (found.length) problems.push(`the answer holds pieces of hidden values: ${found.join(', ')}`);
   return problems;
