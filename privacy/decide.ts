@@ -51,6 +51,8 @@ export interface SubjectFacts {
   objected?: boolean;
   /** The person is a child (by a declared birth date). */
   child?: boolean;
+  /** The row is a closed account in its expiry period. */
+  expired?: boolean;
   installedCallerApp?: boolean;
   /** False for a row about no one (absent: it is about someone). */
   hasPerson?: boolean;
@@ -177,6 +179,7 @@ function gateHolds(gate: Gate, caller: CallerFacts, subject: SubjectFacts, conse
   if (gate.when === 'RESTRICTED' && !subject.restricted) return false;
   if (gate.when === 'OBJECTED' && !subject.objected) return false;
   if (gate.when === 'CHILD' && !subject.child) return false;
+  if (gate.when === 'EXPIRED' && !subject.expired) return false;
   if (gate.when === 'HAS_COUNTERPART' && !subject.hasCounterpart) return false;
   const lift = gate.unlessConsent;
   if (!lift) return true;

@@ -229,10 +229,10 @@ export const POLICY_TABLE: readonly PolicyRow[] = [
 
 /**
  * A subject fact a gate can test besides consents: the person restricted processing, objects to
- * the declared purpose, is a child (under CHILD_AGE_YEARS by a declared birth date), or the row
- * has another party.
+ * the declared purpose, is a child (under CHILD_AGE_YEARS by a declared birth date), the row is a
+ * closed account in its expiry period (EXPIRED), or the row has another party.
  */
-export type GateCondition = 'RESTRICTED' | 'OBJECTED' | 'CHILD' | 'HAS_COUNTERPART';
+export type GateCondition = 'RESTRICTED' | 'OBJECTED' | 'CHILD' | 'EXPIRED' | 'HAS_COUNTERPART';
 
 /** Below this age a person is a child: "we do not knowingly collect … from children under 16". */
 export const CHILD_AGE_YEARS = 16;
@@ -280,6 +280,9 @@ export const GATES: readonly Gate[] = [
   { when: 'CHILD', relations: ['SAME_TEAM', 'SAME_TENANT'], effect: 'MASK', reason: 'CHILD' },
   { when: 'CHILD', purposes: ['MARKETING', 'ANALYTICS'], everyRole: true, effect: 'WITHHOLD', reason: 'CHILD_NO_PROFILING' },
   { when: 'CHILD', roles: ['PARTNER'], everyRole: true, effect: 'WITHHOLD', reason: 'CHILD_NOT_SHARED' },
+  // A closed account is "expired" until retention purges it (massist): only the user (to export
+  // it) and the DPO read it — no colleague, administrator, support agent or partner app.
+  { when: 'EXPIRED', relations: ['SAME_TEAM', 'SAME_TENANT'], effect: 'WITHHOLD', reason: 'ACCOUNT_EXPIRED' },
   // A recording needs the recorded contact's consent, even on one's own call; no contact, no consent.
   { categories: ['user.biometric.voice'], unlessConsent: { of: 'counterpart', consent: 'CALL_RECORDING' }, effect: 'WITHHOLD', reason: 'NO_RECORDING_CONSENT' },
   // Another person's whereabouts need their tracking consent ("can be switched off any time").

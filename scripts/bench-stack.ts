@@ -23,6 +23,8 @@ export function startBenchStack(base: number, databaseUrl: string, env: Record<s
       CALLS_PORT: String(base + 3),
       LOCATION_PORT: String(base + 4),
       MAX_COST: '100000',
+      // A benchmark measures requests over fixed data: no retention run removes any of it meanwhile.
+      RETENTION_SCHEDULE: 'off',
       ...env,
     },
   });

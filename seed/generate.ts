@@ -145,6 +145,8 @@ export function* demoRows(options: { seed?: string; scale?: number } = {}): Gene
         language: spec.region.language,
         // The two newest accounts show the lifecycle: one suspended, one closed (expired).
         status: i === usersPerTeam * teams.length - 2 ? 'SUSPENDED' : i === usersPerTeam * teams.length - 1 ? 'CLOSED' : 'ACTIVE',
+        // Suspended or closed ten days before the seed date; active ones since they were created.
+        statusSince: new Date(SEED_NOW.getTime() - (i >= usersPerTeam * teams.length - 2 ? 10 : 300 - i) * DAY),
         createdAt: new Date(SEED_NOW.getTime() - (300 - i) * DAY),
       });
     }

@@ -11,6 +11,7 @@ import { openDatabase } from '../platform/database';
 import { PRIVACY_STORE } from '../privacy/store';
 import { startSubgraph, type RunningSubgraph } from '../subgraphs/shared/server';
 import { SUBGRAPH_NAMES, type SubgraphName } from '../subgraphs/shared/subgraph';
+import { RetentionSchedule } from '../privacy/retention/schedule';
 
 const log = childLogger('stack');
 
@@ -26,6 +27,8 @@ export interface Stack {
   gateway: RunningServer;
   subgraphs: Record<SubgraphName, RunningSubgraph>;
   stores: Stores;
+  /** The retention run on its schedule, when RETENTION_SCHEDULE is on. */
+  retention?: RetentionSchedule;
   close(): Promise<void>;
 }
 
@@ -84,16 +87,37 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     },
   });
 
+  const retention = subgraphConfig.retentionSchedule ? startRetentionSchedule(subgraphs, stores, subgraphConfig) : undefined;
+
   return {
     gateway,
     subgraphs,
     stores,
+    retention,
     // Graceful: the gateway finishes its requests in flight (which still need the subgraphs), then
     // the subgraphs finish theirs, then the stores close. Calling it twice awaits the same stop.
     close: once(async () => {
+      await retention?.stop();
       await gateway.close();
       await Promise.all(SUBGRAPH_NAMES.map((name) => subgraphs[name].close()));
       await closeStores(stores);
     }),
   };
+}
+
+/**
+ * Starts the retention run on its schedule in this process (every RETENTION_INTERVAL_MINUTES; with
+ * several processes the job's lease lets one of them run it). A separate worker process starts
+ * the same schedule with the subgraphs' URLs.
+ */
+export function startRetentionSchedule(subgraphs: Record<SubgraphName, RunningSubgraph>, stores: Stores, config: SubgraphConfig): RetentionSchedule {
+  const schedule = new RetentionSchedule({
+    subgraphUrls: Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, subgraphs[name].url])),
+    internalSecret: config.internalSecret,
+    store: stores.privacy,
+    auditKey: config.auditKey,
+    intervalMs: config.retentionIntervalMs,
+  });
+  schedule.start();
+  return schedule;
 }

@@ -36,6 +36,7 @@ function factsOf(subject: SubjectOfRow, consents?: ReadonlySet<ConsentPurpose>, 
     restricted: subject.restricted,
     objected: subject.objected,
     child: subject.child,
+    expired: subject.expired,
     installedCallerApp: subject.installedCallerApp,
   };
 }
@@ -261,6 +262,7 @@ export class PrivacyRequest {
         restricted: cls.restricted,
         objected: cls.objected,
         child: cls.child,
+        expired: cls.expired,
         consents: consents ?? NO_CONSENTS,
       },
       field.category,

@@ -36,6 +36,7 @@ const INSTALLER = 'privacyInstaller';
 const RESTRICTED = 'privacyRestricted';
 const OBJECTED = 'privacyObjected';
 const CHILD_BORN_AFTER = 'privacyChildBornAfter';
+const EXPIRED = 'privacyExpired';
 
 /** One named parameter per id (`IN (:p0, :p1, …)`), so the condition is plain SQL on both stores whatever runs it. */
 const idList = (name: string, ids: readonly string[]): string => ids.map((_, i) => `:${name}${i}`).join(', ');
@@ -69,6 +70,11 @@ function classParts(cls: SubjectClass, spec: SubjectSpec, alias: string, caller:
     const born = `${alias}.${spec.birthDate}`;
     parts.push(cls.child ? `${born} > :${CHILD_BORN_AFTER}` : `(${born} IS NULL OR ${born} <= :${CHILD_BORN_AFTER})`);
   }
+  if (spec.expiredWhen) {
+    const state = `${alias}.${spec.expiredWhen.column}`;
+    const value = `${EXPIRED}${spec.person.type}`;
+    parts.push(cls.expired ? `${state} = :${value}` : `(${state} IS NULL OR ${state} <> :${value})`);
+  }
   return parts;
 }
 
@@ -91,6 +97,7 @@ export function renderCondition(condition: RowCondition, spec: SubjectSpec, alia
   people.controls.restrictedIds(spec.person.type).forEach((id, i) => (params[`${RESTRICTED}${spec.person.type}${i}`] = id));
   people.controls.objectorIds(spec.person.type, people.purpose).forEach((id, i) => (params[`${OBJECTED}${spec.person.type}${i}`] = id));
   if (spec.birthDate) params[CHILD_BORN_AFTER] = people.childBornAfter;
+  if (spec.expiredWhen) params[`${EXPIRED}${spec.person.type}`] = spec.expiredWhen.equals;
   return { sql: `(${sql})`, params };
 }
 

@@ -27,6 +27,8 @@ export interface SubjectSpec {
   birthDate?: string;
   /** The row is about a person whose age it cannot tell (a geofence at a contact's site): treated as a child's, failing closed. */
   ageUnknown?: true;
+  /** The row is an expired (closed) account when this column holds this value. */
+  expiredWhen?: { column: string; equals: string };
 }
 
 /** Per subgraph: the subject of each GraphQL type with personal fields. */
@@ -48,6 +50,8 @@ export interface SubjectOfRow {
   objected?: boolean;
   /** The person is a child by their declared birth date. */
   child?: boolean;
+  /** The row is a closed account in its expiry period. */
+  expired?: boolean;
 }
 
 /**
@@ -114,6 +118,7 @@ export function subjectOfRow(spec: SubjectSpec, row: Record<string, unknown>, ca
     const born = row[spec.birthDate];
     if (typeof born === 'string' && born > people.childBornAfter) subject.child = true;
   } else if (spec.ageUnknown && person) subject.child = true;
+  if (spec.expiredWhen && row[spec.expiredWhen.column] === spec.expiredWhen.equals) subject.expired = true;
   if (spec.counterpart) {
     const counterpart = idOf(row[spec.counterpart.column]);
     if (counterpart) subject.counterpart = { type: spec.counterpart.type, id: counterpart };
@@ -138,6 +143,7 @@ const SLOT_DIMENSIONS = [
   { size: 2, of: (s: SubjectOfRow) => (s.restricted ? 1 : 0) },
   { size: 2, of: (s: SubjectOfRow) => (s.objected ? 1 : 0) },
   { size: 2, of: (s: SubjectOfRow) => (s.child ? 1 : 0) },
+  { size: 2, of: (s: SubjectOfRow) => (s.expired ? 1 : 0) },
 ] as const;
 
 /** How many distinct slots there are: memo keys are `field id * SLOT_COUNT + slot`. */
@@ -158,6 +164,7 @@ export interface SubjectClass {
   restricted: boolean;
   objected: boolean;
   child: boolean;
+  expired: boolean;
 }
 
 const BOTH = [false, true] as const;
@@ -179,6 +186,7 @@ export function classesOf(spec: SubjectSpec, caller: RelatingCaller, partnerInst
   const restricted = people.controls.restrictedIds(spec.person.type).length > 0 ? BOTH : NO;
   const objected = people.controls.objectorIds(spec.person.type, people.purpose).length > 0 ? BOTH : NO;
   const children = spec.birthDate ? BOTH : NO;
+  const expiries = spec.expiredWhen ? BOTH : NO;
   const classes: SubjectClass[] = [];
   for (const relation of relations)
     for (const installer of installers)
@@ -186,6 +194,7 @@ export function classesOf(spec: SubjectSpec, caller: RelatingCaller, partnerInst
         for (const hasPerson of persons)
           for (const isRestricted of hasPerson ? restricted : NO)
             for (const isObjected of hasPerson ? objected : NO)
-              for (const child of spec.ageUnknown ? [hasPerson] : children) classes.push({ relation, installer, hasCounterpart, hasPerson, restricted: isRestricted, objected: isObjected, child });
+              for (const child of spec.ageUnknown ? [hasPerson] : children)
+                for (const expired of expiries) classes.push({ relation, installer, hasCounterpart, hasPerson, restricted: isRestricted, objected: isObjected, child, expired });
   return classes;
 }

@@ -13,7 +13,7 @@ export function subjectSpecsOf(inventory: SubgraphInventory): SubjectSpecs {
     if (!entity.graphqlType || !entity.engine) continue;
     const subject = subjectLink(entity);
     if (!subject) throw new Error(`inventory: ${entity.graphqlType} has engine relations but no SUBJECT link`);
-    const { kind, relatedUser, team, installer, birthDate, ageUnknown } = entity.engine;
+    const { kind, relatedUser, team, installer, birthDate, ageUnknown, expiredWhen } = entity.engine;
     const counterpart = entity.links.find((link) => link.role === 'COUNTERPART');
     const spec: SubjectSpec = { kind, person: { type: subject.person, column: subject.column, ...(subject.optional ? { optional: true as const } : {}) } };
     if (relatedUser) spec.relatedUser = relatedUser;
@@ -22,6 +22,7 @@ export function subjectSpecsOf(inventory: SubgraphInventory): SubjectSpecs {
     if (installer) spec.installer = installer;
     if (birthDate) spec.birthDate = birthDate;
     if (ageUnknown) spec.ageUnknown = ageUnknown;
+    if (expiredWhen) spec.expiredWhen = { ...expiredWhen };
     specs[entity.graphqlType] = spec;
   }
   return specs;

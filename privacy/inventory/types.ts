@@ -83,8 +83,12 @@ export interface ColumnEntry {
 export type Retention =
   /** Rows older than `days` by `column` are deleted; `setting` names the environment variable that changes the period. */
   | { kind: 'AGE'; column: string; days: number; setting?: string }
-  /** Kept while the account is open; `days` after it is closed it is purged as erasure does. */
-  | { kind: 'ACCOUNT_CLOSED'; days: number }
+  /**
+   * Kept while the account is open; `days` after it is closed it is purged as erasure does. The
+   * account's state is `status.column`, since when `status.since`; an account `status.suspended`
+   * for `suspendedDays` is closed (set to `status.closed`) by the retention run.
+   */
+  | { kind: 'ACCOUNT_CLOSED'; days: number; status: { column: string; since: string; closed: string; suspended: string }; suspendedDays: number }
   /** Kept while the tenant's relationship with the person lasts, until erased. */
   | { kind: 'WHILE_NEEDED' }
   /** Kept (anonymized once a person is erased) for the period the controller's obligation sets; no period is enforced by the product. */
@@ -103,6 +107,8 @@ export interface EngineRelations {
   birthDate?: string;
   /** The row names a person whose age it cannot tell: decided as a child's (fail closed). */
   ageUnknown?: true;
+  /** The row is an expired account when this column holds this value (a closed user account, readable by the user and the DPO only). */
+  expiredWhen?: { column: string; equals: string };
 }
 
 export interface EntityInventory {
@@ -129,11 +135,23 @@ export interface StoredObjectRef {
 /** Deletes (or queues the deletion of) stored objects, in the erasure's transaction. */
 export type StoredObjectHook = (tx: EntityManager, tenantId: string, objects: StoredObjectRef[]) => Promise<void>;
 
+/**
+ * Carries out up to `limit` queued deletions of stored objects of the tenant (the retention run
+ * drains them), in the run's transaction; answers how many it marked done. `entity` names the
+ * queue in the run's report.
+ */
+export interface StoredObjectDrain {
+  entity: string;
+  drain: (tx: EntityManager, tenantId: string, now: Date, limit: number) => Promise<number>;
+}
+
 export interface SubgraphInventory {
   /** Entities in the order erasure visits them. */
   entities: EntityInventory[];
   /** Hooks for the stored objects named by ColumnEntry.object. */
   objects?: Record<string, StoredObjectHook>;
+  /** For each hook that queues deletions: how the retention run drains its queue. */
+  objectDrains?: Record<string, StoredObjectDrain>;
 }
 
 /** The primary key and tenant columns every inventoried table has. */

@@ -49,6 +49,16 @@ export const rightsCall = z.discriminatedUnion('op', [
   z.object({ op: z.literal('fingerprints'), tenantId: tenant, subject: personRef }),
   /** Which personal columns of which entities still hold a value whose fingerprint is listed. */
   z.object({ op: z.literal('sweep'), tenantId: tenant, fingerprints: z.array(z.string().max(128)).max(10_000) }),
+  /** The tenants this subgraph holds rows of (the retention run visits each). */
+  z.object({ op: z.literal('tenants') }),
+  /**
+   * One round of retention in one tenant as of `now`, per the inventory's declared retention: up to
+   * `limit` rows per entity removed (each entity's round in its own transaction), accounts due to
+   * be closed closed, queued object deletions drained; and the accounts whose expiry has run out,
+   * for the run to purge as erasure does. Called again while `more`; a round run twice removes
+   * nothing more.
+   */
+  z.object({ op: z.literal('retain'), tenantId: tenant, now: z.string().datetime(), limit }),
 ]);
 export type RightsCall = z.infer<typeof rightsCall>;
 
@@ -65,6 +75,17 @@ export interface ErasureCounts {
   objects: number;
   /** Rows about someone else that only lose their link to the person (a contact whose owner is erased). */
   unlinked?: number;
+}
+
+/** What one retention round did to one entity: counts only. */
+export interface RetentionCounts {
+  entity: string;
+  /** Rows deleted for their age. */
+  deleted: number;
+  /** Suspended accounts closed (their expiry period starts). */
+  closed: number;
+  /** Queued deletions of stored objects marked done. */
+  drained: number;
 }
 
 export interface RightsAnswers {
@@ -87,6 +108,8 @@ export interface RightsAnswers {
   rectify: { changed: { entity: string; column: string; beforeHash: string | null; afterHash: string | null }[] };
   fingerprints: { fingerprints: string[] };
   sweep: { residue: { entity: string; column: string; rows: number }[] };
+  tenants: { tenantIds: string[] };
+  retain: { entities: RetentionCounts[]; due: PersonRef[]; more: boolean };
 }
 export type RightsAnswer<Op extends RightsCall['op']> = RightsAnswers[Op];
 

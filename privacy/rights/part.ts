@@ -15,7 +15,7 @@ import {
   type StoredObjectRef,
   type SubgraphInventory,
 } from '../inventory/types';
-import type { ErasureCounts, IdentityClaims, IdentityPoint, PersonRef, RightsAnswers, RightsCall } from './contract';
+import type { ErasureCounts, IdentityClaims, IdentityPoint, PersonRef, RetentionCounts, RightsAnswers, RightsCall } from './contract';
 
 /** A refusal of a rights call, answered as `{ error: { code, message } }` with `status`. */
 export class RightsError extends Error {
@@ -36,6 +36,18 @@ export interface RightsPartOptions {
   store: DataSource;
   /** Master secret of the per-tenant pseudonym and fingerprint keys (PSEUDONYM_SECRET). */
   pseudonymSecret: string;
+  /** Where the settings an inventory's retention names are read (default: the process environment). */
+  settings?: Record<string, string | undefined>;
+}
+
+const DAY_MS = 86_400_000;
+
+/** A retention period in days: the inventory's, or the setting it names when that is set (a whole number of days, 1 or more). */
+export function retentionDays(days: number, setting: string | undefined, settings: Record<string, string | undefined>): number {
+  const raw = setting ? settings[setting] : undefined;
+  if (raw === undefined || raw === '') return days;
+  if (!/^\d{1,5}$/.test(raw.trim()) || Number(raw) < 1) throw new Error(`Invalid configuration: ${setting} must be a whole number of days, 1 or more`);
+  return Number(raw);
 }
 
 type Row = Record<string, unknown>;
@@ -82,9 +94,15 @@ export class RightsPart {
   private readonly entities = new Map<string, EntityInventory>();
   private readonly pseudonymKeys = new Map<string, Buffer>();
   private readonly fingerprintKeys = new Map<string, Buffer>();
+  /** Per entity retained by age: its period in days, settings applied (checked at start). */
+  private readonly ageDays = new Map<EntityInventory, number>();
 
   constructor(private readonly options: RightsPartOptions) {
-    for (const entity of options.inventory.entities) this.entities.set(entityName(entity), entity);
+    for (const entity of options.inventory.entities) {
+      this.entities.set(entityName(entity), entity);
+      const retention = entity.retention;
+      if (retention.kind === 'AGE') this.ageDays.set(entity, retentionDays(retention.days, retention.setting, options.settings ?? process.env));
+    }
   }
 
   /** Runs one validated call (see privacy/rights/contract.ts). */
@@ -106,6 +124,10 @@ export class RightsPart {
         return this.fingerprints(call.tenantId, call.subject);
       case 'sweep':
         return this.sweep(call.tenantId, call.fingerprints);
+      case 'tenants':
+        return this.tenants();
+      case 'retain':
+        return this.retain(call.tenantId, new Date(call.now), call.limit);
     }
   }
 
@@ -288,6 +310,84 @@ export class RightsPart {
       for (const [column, rows] of hits) residue.push({ entity: entityName(entity), column, rows });
     }
     return { residue };
+  }
+
+  /**
+   * The tenants with rows in any inventoried table: a walk of the (tenantId, …) indexes that seeks
+   * to the next tenant each time, so it costs one seek per tenant, never a scan of the rows.
+   */
+  async tenants(): Promise<RightsAnswers['tenants']> {
+    const found = new Set<string>();
+    for (const entity of this.options.inventory.entities) {
+      let after: string | null = null;
+      for (;;) {
+        let query = this.options.store.manager.getRepository<Row>(entity.schema).createQueryBuilder('r').select(`r.${TENANT_COLUMN}`, 'tenantId');
+        if (after !== null) query = query.where(`r.${TENANT_COLUMN} > :after`, { after });
+        const next: { tenantId: string } | undefined = await query.orderBy(`r.${TENANT_COLUMN}`, 'ASC').limit(1).getRawOne();
+        if (!next) break;
+        found.add(String(next.tenantId));
+        after = String(next.tenantId);
+      }
+    }
+    return { tenantIds: [...found].sort() };
+  }
+
+  /**
+   * One retention round in a tenant as of `now` (see the contract): each entity per its declared
+   * retention, up to `limit` rows each, every entity's round in a transaction of its own.
+   */
+  async retain(tenantId: string, now: Date, limit: number): Promise<RightsAnswers['retain']> {
+    const entities: RetentionCounts[] = [];
+    const due: PersonRef[] = [];
+    let more = false;
+    for (const entity of this.options.inventory.entities) {
+      const counts: RetentionCounts = { entity: entityName(entity), deleted: 0, closed: 0, drained: 0 };
+      const retention = entity.retention;
+      if (retention.kind === 'AGE') {
+        const cutoff = new Date(now.getTime() - this.ageDays.get(entity)! * DAY_MS);
+        counts.deleted = await inTransaction(this.options.store, async (tx) => {
+          // Oldest first, through the (tenant, age column, id) index: each round reads only the rows it removes.
+          const rows = await this.selectIds(tx, entity, tenantId, limit, (q) => q.andWhere(`r.${retention.column} < :cutoff`, { cutoff }), retention.column);
+          if (rows.length) await tx.getRepository(entity.schema).delete({ [TENANT_COLUMN]: tenantId, [PRIMARY_KEY]: In(rows) });
+          return rows.length;
+        });
+        more ||= counts.deleted === limit;
+      } else if (retention.kind === 'ACCOUNT_CLOSED') {
+        const { status, suspendedDays, days } = retention;
+        const link = subjectLink(entity);
+        const suspendedBefore = new Date(now.getTime() - suspendedDays * DAY_MS);
+        counts.closed = await inTransaction(this.options.store, async (tx) => {
+          const rows = await this.selectIds(tx, entity, tenantId, limit, (q) =>
+            q.andWhere(`r.${status.column} = :suspended`, { suspended: status.suspended }).andWhere(`r.${status.since} <= :suspendedBefore`, { suspendedBefore }),
+          );
+          if (rows.length) await tx.getRepository(entity.schema).update({ [TENANT_COLUMN]: tenantId, [PRIMARY_KEY]: In(rows), [status.column]: status.suspended }, { [status.column]: status.closed, [status.since]: now });
+          return rows.length;
+        });
+        more ||= counts.closed === limit;
+        const closedBefore = new Date(now.getTime() - days * DAY_MS);
+        const expired = await this.selectIds(this.options.store.manager, entity, tenantId, limit, (q) =>
+          q.andWhere(`r.${status.column} = :closed`, { closed: status.closed }).andWhere(`r.${status.since} <= :closedBefore`, { closedBefore }),
+        );
+        if (link) for (const id of expired) due.push({ type: link.person, id });
+      }
+      entities.push(counts);
+    }
+    for (const [hook, drain] of Object.entries(this.options.inventory.objectDrains ?? {})) {
+      if (!this.options.inventory.objects?.[hook]) continue;
+      const drained = await inTransaction(this.options.store, (tx) => drain.drain(tx, tenantId, now, limit));
+      entities.push({ entity: drain.entity, deleted: 0, closed: 0, drained });
+      more ||= drained === limit;
+    }
+    return { entities, due, more };
+  }
+
+  /** Up to `limit` ids of the tenant's rows that `where` selects, in `orderBy` then key order. */
+  private async selectIds(tx: EntityManager, entity: EntityInventory, tenantId: string, limit: number, where: (query: SelectQueryBuilder<Row>) => SelectQueryBuilder<Row>, orderBy?: string): Promise<string[]> {
+    let query = where(tx.getRepository<Row>(entity.schema).createQueryBuilder('r').select(`r.${PRIMARY_KEY}`, 'id').where(`r.${TENANT_COLUMN} = :tenantId`, { tenantId }));
+    if (orderBy) query = query.orderBy(`r.${orderBy}`, 'ASC').addOrderBy(`r.${PRIMARY_KEY}`, 'ASC');
+    else query = query.orderBy(`r.${PRIMARY_KEY}`, 'ASC');
+    const rows: { id: string }[] = await query.limit(limit).getRawMany();
+    return rows.map((row) => String(row.id));
   }
 
   private entity(name: string): EntityInventory {

@@ -8,6 +8,33 @@ import { AuditRecordEntity, AuditSubjectEntity, type AuditRecordRow, type AuditS
 /** What the caller of append() says; position, time and hashes are the log's. */
 export type AuditEntry = Omit<AuditRecordRow, 'id' | 'sequence' | 'recordedAt' | 'prevHash' | 'hash'>;
 
+/**
+ * The actions the audit log records. DISCLOSURE: personal data shown to an audited caller
+ * (SUPPORT, PARTNER, DPO); SUPPORT_TICKET_USE: a support agent's request that saw data under a
+ * live ticket (break-glass), with the ticket's id and reason; CONSENT_GRANT, CONSENT_WITHDRAW;
+ * PARTNER_INSTALL, PARTNER_UNINSTALL; ACCOUNT_CLOSE, ACCOUNT_SUSPEND, ACCOUNT_REACTIVATE;
+ * RETENTION_RUN: what one retention run removed in a tenant, counts per entity.
+ */
+export const AUDIT_ACTIONS = [
+  'DISCLOSURE',
+  'SUPPORT_TICKET_USE',
+  'CONSENT_GRANT',
+  'CONSENT_WITHDRAW',
+  'PARTNER_INSTALL',
+  'PARTNER_UNINSTALL',
+  'ACCOUNT_CLOSE',
+  'ACCOUNT_SUSPEND',
+  'ACCOUNT_REACTIVATE',
+  'RETENTION_RUN',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/** One record to append and the people it concerns. */
+export interface AuditBatchItem {
+  entry: AuditEntry;
+  subjects: readonly ConsentSubject[];
+}
+
 /** The "previous hash" of a tenant's first record. */
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -85,18 +112,37 @@ export class AuditLog {
    * the unique (tenant, sequence) index refuses all but one, and the others try again on the new end.
    */
   async append(entry: AuditEntry, subjects: readonly ConsentSubject[], now = new Date()): Promise<AuditRecordRow> {
+    return (await this.appendBatch([{ entry, subjects }], now))[0]!;
+  }
+
+  /**
+   * Appends the records of one request (all of one tenant) together: consecutive positions of the
+   * tenant's chain, in one transaction — all of them or none.
+   */
+  async appendBatch(items: readonly AuditBatchItem[], now = new Date()): Promise<AuditRecordRow[]> {
+    if (items.length === 0) return [];
+    const tenantId = items[0]!.entry.tenantId;
+    if (items.some((item) => item.entry.tenantId !== tenantId)) throw new Error('an audit batch belongs to one tenant');
     const recordedAt = new Date(Math.floor(now.getTime() / 1000) * 1000);
-    await this.ensureLockRow(entry.tenantId);
+    await this.ensureLockRow(tenantId);
     return appendWithRetry(this.store, async (tx) => {
-      if (this.lockChain) await tx.query(this.lockChain.select, [entry.tenantId]);
+      if (this.lockChain) await tx.query(this.lockChain.select, [tenantId]);
       const records = tx.getRepository(AuditRecordEntity);
-      const last = await records.findOne({ where: { tenantId: entry.tenantId }, order: { sequence: 'DESC' }, select: { sequence: true, hash: true } });
-      const unhashed = { ...entry, id: randomUUID(), sequence: (last?.sequence ?? 0) + 1, recordedAt, prevHash: last?.hash ?? GENESIS_HASH };
-      const record: AuditRecordRow = { ...unhashed, hash: recordHash(this.key, unhashed, subjects) };
-      await records.insert(record);
-      const rows: AuditSubjectRow[] = subjects.map((s) => ({ auditId: record.id, tenantId: entry.tenantId, subjectType: s.type, subjectId: s.id }));
+      const last = await records.findOne({ where: { tenantId }, order: { sequence: 'DESC' }, select: { sequence: true, hash: true } });
+      let sequence = last?.sequence ?? 0;
+      let prevHash = last?.hash ?? GENESIS_HASH;
+      const written: AuditRecordRow[] = [];
+      const rows: AuditSubjectRow[] = [];
+      for (const { entry, subjects } of items) {
+        const unhashed = { ...entry, id: randomUUID(), sequence: (sequence += 1), recordedAt, prevHash };
+        const record: AuditRecordRow = { ...unhashed, hash: recordHash(this.key, unhashed, subjects) };
+        written.push(record);
+        prevHash = record.hash;
+        for (const s of subjects) rows.push({ auditId: record.id, tenantId, subjectType: s.type, subjectId: s.id });
+      }
+      await records.insert(written);
       for (let i = 0; i < rows.length; i += SUBJECT_ROWS_PER_INSERT) await tx.getRepository(AuditSubjectEntity).insert(rows.slice(i, i + SUBJECT_ROWS_PER_INSERT));
-      return record;
+      return written;
     });
   }
 

@@ -186,3 +186,22 @@ export const ProcessingControlEntity = new EntitySchema<ProcessingControlRow>({
     recordedAt: dateColumn(),
   },
 });
+
+/** Who runs a scheduled job now, and when it last completed (see privacy/store/leases.ts). */
+export interface JobLeaseRow {
+  job: string;
+  holder: string | null;
+  leasedUntil: Date | null;
+  lastCompletedAt: Date | null;
+}
+
+export const JobLeaseEntity = new EntitySchema<JobLeaseRow>({
+  name: 'JobLease',
+  tableName: 'job_leases',
+  columns: {
+    job: { type: 'varchar', length: 64, primary: true },
+    holder: textColumn(200, true),
+    leasedUntil: dateColumn(true),
+    lastCompletedAt: dateColumn(true),
+  },
+});

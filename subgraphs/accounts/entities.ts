@@ -28,6 +28,8 @@ export interface UserRow {
   timezone: string;
   language: string;
   status: UserStatus;
+  /** Since when the account is in its status (retention counts its periods from here). */
+  statusSince: Date | null;
   createdAt: Date;
 }
 
@@ -64,6 +66,7 @@ export const UserEntity = new EntitySchema<UserRow>({
     timezone: textColumn(64),
     language: textColumn(35),
     status: textColumn(16),
+    statusSince: dateColumn(true),
     createdAt: dateColumn(),
   },
   // The migrations create these; declared here so the entity reads as the table is.
@@ -72,6 +75,7 @@ export const UserEntity = new EntitySchema<UserRow>({
     { name: 'IDX_users_tenant_team_name_id', columns: ['tenantId', 'teamId', 'name', 'id'] },
     { name: 'UQ_users_tenant_email', columns: ['tenantId', 'email'], unique: true },
     { name: 'IDX_users_tenant_phone', columns: ['tenantId', 'phone'] },
+    { name: 'IDX_users_tenant_status_id', columns: ['tenantId', 'status', 'id'] },
   ],
 });
 

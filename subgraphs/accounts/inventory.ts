@@ -11,7 +11,8 @@ export const accountsInventory: SubgraphInventory = {
     {
       schema: UserEntity,
       graphqlType: 'User',
-      engine: { kind: 'USER', relatedUser: 'id', team: 'teamId', installer: 'id' },
+      // A closed account is expired: readable by the user and the DPO only (the EXPIRED gate).
+      engine: { kind: 'USER', relatedUser: 'id', team: 'teamId', installer: 'id', expiredWhen: { column: 'status', equals: 'CLOSED' } },
       links: [{ column: 'id', person: 'USER', role: 'SUBJECT', onErase: 'DELETE_ROW' }],
       columns: {
         id: {},
@@ -24,10 +25,11 @@ export const accountsInventory: SubgraphInventory = {
         timezone: { category: 'user.location.imprecise' },
         language: { category: 'user.demographic.language' },
         status: {},
+        statusSince: { field: null },
         createdAt: { field: null },
       },
-      // A closed account is readable by the user and the DPO only, then purged (issue: retention).
-      retention: { kind: 'ACCOUNT_CLOSED', days: 45 },
+      // "Closed account: expired for 45 days, then removed; suspended account closed after 45 days."
+      retention: { kind: 'ACCOUNT_CLOSED', days: 45, status: { column: 'status', since: 'statusSince', closed: 'CLOSED', suspended: 'SUSPENDED' }, suspendedDays: 45 },
     },
   ],
 };

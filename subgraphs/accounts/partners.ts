@@ -44,11 +44,18 @@ export const partnerResolvers: GraphQLResolverMap<Context> = {
       const scopes = args.scopes === undefined || args.scopes === null ? allowed : (args.scopes as string[]);
       const unknown = scopes.filter((s) => !allowed.includes(s));
       if (unknown.length > 0 || scopes.length === 0) throw badUserInput(`Argument "scopes" must be a non-empty subset of: ${allowed.join(', ')}`, 'scopes');
-      return context.privacy.partners.install(context.caller.tenantId, app.clientId, [...new Set(scopes)], context.caller.userId);
+      const granted = [...new Set(scopes)];
+      const installation = await context.privacy.partners.install(context.caller.tenantId, app.clientId, granted, context.caller.userId);
+      context.privacyActions.add({ action: 'PARTNER_INSTALL', detail: { clientId: app.clientId, scopes: granted } });
+      return installation;
     },
     uninstallPartnerApp: async (_: unknown, args: { clientId: unknown }, context: Context) => {
       requireAdmin(context);
-      return context.privacy.partners.uninstall(context.caller.tenantId, parseClientId(args.clientId));
+      const clientId = parseClientId(args.clientId);
+      const uninstalled = await context.privacy.partners.uninstall(context.caller.tenantId, clientId);
+      // Only an installation that ended is a privacy action; uninstalling what was not installed changes nothing.
+      if (uninstalled) context.privacyActions.add({ action: 'PARTNER_UNINSTALL', detail: { clientId } });
+      return uninstalled;
     },
   },
   PartnerApp: {

@@ -7,6 +7,7 @@ import { DateTime } from '../shared/scalars';
 import type { TeamRow, TenantRow, UserRow } from './entities';
 import { TEAM_MEMBERS, USERS, type AccountLoaders } from './loaders';
 import { partnerResolvers } from './partners';
+import { statusResolvers } from './status';
 
 type Context = SubgraphContext<AccountLoaders>;
 type Reference = { id?: unknown };
@@ -47,7 +48,7 @@ export const accountResolvers: GraphQLResolverMap<Context> = {
     teams: (_tenant: TenantRow, _: unknown, { loaders }: Context) => loaders.teamsOfTenant.load(),
   },
   UserConnection: connectionResolvers,
-  Mutation: partnerResolvers.Mutation!,
+  Mutation: { ...(partnerResolvers.Mutation as object), ...(statusResolvers.Mutation as object) },
   PartnerApp: partnerResolvers.PartnerApp!,
   PartnerInstallation: partnerResolvers.PartnerInstallation!,
 };

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { StoredObjectHook, SubgraphInventory } from '../../privacy/inventory/types';
+import { In } from 'typeorm';
+import type { StoredObjectDrain, StoredObjectHook, SubgraphInventory } from '../../privacy/inventory/types';
 import { CallLogEntity, RecordingDeletionEntity } from './entities';
 
 /**
@@ -12,6 +13,29 @@ const queueRecordingDeletion: StoredObjectHook = async (tx, tenantId, objects) =
   if (objects.length === 0) return;
   const requestedAt = new Date();
   await tx.getRepository(RecordingDeletionEntity).insert(objects.map(({ rowId, value }) => ({ id: randomUUID(), tenantId, callId: rowId, objectKey: value, requestedAt, deletedAt: null })));
+};
+
+/**
+ * The retention run drains the outbox. This product holds no recording objects of its own to
+ * delete (the media service does): draining marks each queued deletion done (`deletedAt`), so a
+ * media service that keeps recordings must carry out the deletions it is told of before then.
+ */
+const drainRecordingDeletions: StoredObjectDrain = {
+  entity: 'RecordingDeletion',
+  drain: async (tx, tenantId, now, limit) => {
+    const repository = tx.getRepository(RecordingDeletionEntity);
+    const pending = await repository
+      .createQueryBuilder('d')
+      .select('d.id', 'id')
+      .where('d.deletedAt IS NULL')
+      .andWhere('d.tenantId = :tenantId', { tenantId })
+      .orderBy('d.requestedAt', 'ASC')
+      .limit(limit)
+      .getRawMany<{ id: string }>();
+    if (pending.length === 0) return 0;
+    await repository.update({ tenantId, id: In(pending.map((row) => row.id)) }, { deletedAt: now });
+    return pending.length;
+  },
 };
 
 /**
@@ -51,4 +75,5 @@ export const callsInventory: SubgraphInventory = {
     },
   ],
   objects: { recording: queueRecordingDeletion },
+  objectDrains: { recording: drainRecordingDeletions },
 };

@@ -54,7 +54,7 @@ const record = (status: 'GRANTED' | 'WITHDRAWN') => async (_: unknown, args: Sub
   const subject = await authorize(args, status === 'GRANTED' ? 'GRANT' : 'WITHDRAW', context);
   // Recorded for someone else (a contact): how they gave it must be said.
   const source = parseSource(args.source, subject.type === 'CONTACT');
-  return context.privacy.consents.record({
+  const recorded = await context.privacy.consents.record({
     tenantId: context.caller.tenantId,
     subjectType: subject.type,
     subjectId: subject.id,
@@ -64,6 +64,8 @@ const record = (status: 'GRANTED' | 'WITHDRAWN') => async (_: unknown, args: Sub
     source,
     recordedBy: context.caller.userId,
   });
+  context.privacyActions.add({ action: status === 'GRANTED' ? 'CONSENT_GRANT' : 'CONSENT_WITHDRAW', detail: { purpose, source }, subjects: [subject] });
+  return recorded;
 };
 
 export const consentResolvers: GraphQLResolverMap<Context> = {

@@ -35,7 +35,10 @@ export const LocationPingEntity = new EntitySchema<LocationPingRow>({
     recordedAt: dateColumn(),
   },
   // The migrations create these; declared here so the entity reads as the table is.
-  indices: [{ name: 'IDX_location_pings_tenant_user_recorded_id', columns: ['tenantId', 'userId', 'recordedAt', 'id'] }],
+  indices: [
+    { name: 'IDX_location_pings_tenant_user_recorded_id', columns: ['tenantId', 'userId', 'recordedAt', 'id'] },
+    { name: 'IDX_location_pings_tenant_recorded_id', columns: ['tenantId', 'recordedAt', 'id'] },
+  ],
 });
 
 export const GeofenceEntity = new EntitySchema<GeofenceRow>({

@@ -28,6 +28,8 @@ const schema = z.object({
   PRIVACY_ENGINE: z.enum(['compiled', 'shield']).default('compiled'),
   RECORDINGS_BASE_URL: z.string().url().default('http://127.0.0.1:4000/recordings'),
   SHUTDOWN_TIMEOUT_MS: shutdownTimeout,
+  RETENTION_SCHEDULE: z.enum(['on', 'off']).optional(),
+  RETENTION_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(525_600).default(1440),
 });
 
 /** Secrets that may come from a mounted file instead (`PSEUDONYM_SECRET_FILE=/run/secrets/pseudonym`). */
@@ -58,6 +60,10 @@ export interface SubgraphConfig {
   privacyEngine: PrivacyEngine;
   recordingsBaseUrl: string;
   shutdownTimeoutMs: number;
+  /** Run retention on a schedule in this process (default: on, except under tests). */
+  retentionSchedule: boolean;
+  /** How often the retention run is due. */
+  retentionIntervalMs: number;
 }
 
 export function loadSubgraphConfig(env: NodeJS.ProcessEnv = process.env): SubgraphConfig {
@@ -80,5 +86,7 @@ export function loadSubgraphConfig(env: NodeJS.ProcessEnv = process.env): Subgra
     privacyEngine: parsed.PRIVACY_ENGINE,
     recordingsBaseUrl: parsed.RECORDINGS_BASE_URL,
     shutdownTimeoutMs: parsed.SHUTDOWN_TIMEOUT_MS,
+    retentionSchedule: (parsed.RETENTION_SCHEDULE ?? (parsed.NODE_ENV === 'test' ? 'off' : 'on')) === 'on',
+    retentionIntervalMs: parsed.RETENTION_INTERVAL_MINUTES * 60_000,
   };
 }

@@ -1,4 +1,5 @@
 import type { Caller } from '../../privacy/caller';
+import type { PrivacyActionLog } from '../../privacy/enforcement/privacy-actions';
 import type { PrivacyRequest } from '../../privacy/enforcement/request';
 import type { AuditLog } from '../../privacy/store/audit';
 import type { ConsentStore } from '../../privacy/store/consents';
@@ -23,6 +24,8 @@ export interface SubgraphContext<Loaders> {
   privacy: PrivacyServices;
   /** The privacy engine for this request: decisions, consent loader, notices. */
   privacyRequest: PrivacyRequest;
+  /** Privacy actions this request did (consent changes, partner installs, account changes): audited with its disclosures, in one batch. */
+  privacyActions: PrivacyActionLog;
   /** Where recording links point and the key that signs them. */
   recordings: { baseUrl: string; secret: string };
 }

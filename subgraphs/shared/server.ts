@@ -13,7 +13,8 @@ import { CursorSealer } from '../../privacy/enforcement/cursors';
 import { PrivacyRequest } from '../../privacy/enforcement/request';
 import { protectSchema, type PrivacyEngine } from '../../privacy/enforcement/shield';
 import { tenantPseudonymKey } from '../../privacy/masks';
-import { AuditLog } from '../../privacy/store/audit';
+import { AuditLog, type AuditBatchItem } from '../../privacy/store/audit';
+import { PrivacyActionLog } from '../../privacy/enforcement/privacy-actions';
 import { ConsentStore } from '../../privacy/store/consents';
 import { ProcessingControlStore } from '../../privacy/store/controls';
 import { PeopleFacts } from '../../privacy/enforcement/subject';
@@ -77,36 +78,45 @@ const privacyNotices: ApolloServerPlugin<SubgraphContext<unknown>> = {
 };
 
 /**
- * Writes one audit record per request of an audited caller (SUPPORT, PARTNER, DPO) that was shown
- * personal data, before the answer leaves. Fail closed: if the record cannot be written, the
- * answer is replaced by AUDIT_UNAVAILABLE rather than sent unaudited.
+ * Writes a request's audit records in one batch before its answer leaves: one DISCLOSURE record
+ * when an audited caller (SUPPORT, PARTNER, DPO) was shown personal data; with it, for a support
+ * agent holding a live ticket, one SUPPORT_TICKET_USE record (break-glass: the ticket's id, reason
+ * and expiry); and one record per privacy action its resolvers did (context.privacyActions).
+ * Fail closed: if the batch cannot be written, the answer is replaced by AUDIT_UNAVAILABLE rather
+ * than sent unaudited.
  */
-function disclosureAudit(service: string, onWrite: (result: AuditWriteResult) => void): ApolloServerPlugin<SubgraphContext<unknown>> {
+function requestAudit(service: string, onWrite: (result: AuditWriteResult) => void): ApolloServerPlugin<SubgraphContext<unknown>> {
   const log = childLogger(service);
   return {
     async requestDidStart() {
       return {
         async willSendResponse({ contextValue, response }) {
           const disclosures = contextValue.privacyRequest?.disclosures;
-          if (!disclosures || disclosures.isEmpty) return;
+          const actions = contextValue.privacyActions;
+          const disclosed = !!disclosures && !disclosures.isEmpty;
+          if (!disclosed && (!actions || actions.isEmpty)) return;
           const { caller } = contextValue;
+          const base = {
+            tenantId: caller.tenantId,
+            actorId: caller.userId,
+            actorRole: caller.role,
+            purpose: caller.purpose,
+            ticketId: caller.ticket?.id ?? null,
+            partnerClientId: caller.partnerClientId ?? null,
+            requestId: caller.requestId,
+            correlationId: caller.correlationId ?? null,
+            service,
+          };
+          const batch: AuditBatchItem[] = [];
+          if (disclosed) {
+            batch.push({ entry: { ...base, action: 'DISCLOSURE', detail: disclosures.detail() }, subjects: disclosures.subjects() });
+            if (caller.role === 'SUPPORT' && caller.ticket) {
+              batch.push({ entry: { ...base, action: 'SUPPORT_TICKET_USE', detail: JSON.stringify({ ticket: caller.ticket.id, reason: caller.ticket.reason, expiresAt: caller.ticket.expiresAt }) }, subjects: [] });
+            }
+          }
+          for (const action of actions?.list() ?? []) batch.push({ entry: { ...base, action: action.action, detail: JSON.stringify(action.detail) }, subjects: action.subjects ?? [] });
           try {
-            await contextValue.privacy.audit.append(
-              {
-                tenantId: caller.tenantId,
-                actorId: caller.userId,
-                actorRole: caller.role,
-                purpose: caller.purpose,
-                ticketId: caller.ticket?.id ?? null,
-                partnerClientId: caller.partnerClientId ?? null,
-                requestId: caller.requestId,
-                correlationId: caller.correlationId ?? null,
-                service,
-                action: 'DISCLOSURE',
-                detail: disclosures.detail(),
-              },
-              disclosures.subjects(),
-            );
+            await contextValue.privacy.audit.appendBatch(batch);
             onWrite('written');
           } catch (error) {
             onWrite('failed');
@@ -160,7 +170,7 @@ export async function startSubgraph<L>(module: SubgraphModule<L>, options: Subgr
     stopOnTerminationSignals: false,
     formatError: formatSubgraphError,
     // Inline traces are for Apollo's hosted reporting, which this product does not use.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), privacyNotices, disclosureAudit(module.name, metrics.auditWritten)],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), privacyNotices, requestAudit(module.name, metrics.auditWritten)],
   });
   await apollo.start();
 
@@ -218,7 +228,7 @@ export async function startSubgraph<L>(module: SubgraphModule<L>, options: Subgr
           people: controls ? PeopleFacts.at(controls, caller.purpose, new Date()) : undefined,
         });
         const scope = new TenantScope(options.dataSource, caller.tenantId, cursors, protection ? privacyRequest : undefined);
-        return { caller, scope, loaders: module.createLoaders(scope), privacy, privacyRequest, recordings };
+        return { caller, scope, loaders: module.createLoaders(scope), privacy, privacyRequest, privacyActions: new PrivacyActionLog(), recordings };
       },
     }),
   );

@@ -53,6 +53,17 @@ export class TenantScope {
       .where(`${alias}.${tenantColumn} = :scopeTenantId`, { scopeTenantId: this.tenantId });
   }
 
+  /**
+   * Sets `set` on the tenant's rows that match every column of `where`: the one write path, with the
+   * tenant condition added here like every read's. Answers how many rows changed.
+   */
+  async update<T extends ObjectLiteral>(entity: EntitySchema<T>, where: Record<string, unknown>, set: Partial<T>): Promise<number> {
+    const tenantColumn = tenantColumnOf(this.dataSource.getMetadata(entity));
+    const qb = this.dataSource.createQueryBuilder().update(entity).set(set as never).where(`${tenantColumn} = :scopeTenantId`, { scopeTenantId: this.tenantId });
+    for (const [column, value] of Object.entries(where)) qb.andWhere(`${column} = :where_${column}`, { [`where_${column}`]: value });
+    return (await qb.execute()).affected ?? 0;
+  }
+
   /** Rows whose `column` is one of `values`, in one statement. */
   async findByColumn<T extends ObjectLiteral>(entity: EntitySchema<T>, column: string, values: readonly string[]): Promise<T[]> {
     if (values.length === 0) return [];

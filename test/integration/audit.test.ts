@@ -30,9 +30,12 @@ describe('audit of disclosures', () => {
       expect(res.body.errors).toBeUndefined();
       ids = res.body.data.contacts.nodes.map((c: { id: string }) => c.id);
     });
-    expect(records).toHaveLength(1);
-    const [record] = records;
+    // The disclosure, and with it the use of the ticket (break-glass): one batch, one request.
+    expect(records.map((r) => r.action)).toEqual(['DISCLOSURE', 'SUPPORT_TICKET_USE']);
+    const [record, use] = records;
     expect(record).toMatchObject({ actorRole: 'SUPPORT', purpose: 'SUPPORT', ticketId: 'T-1001', service: 'contacts', action: 'DISCLOSURE', partnerClientId: null });
+    expect(use).toMatchObject({ ticketId: 'T-1001', requestId: record!.requestId, sequence: record!.sequence + 1 });
+    expect(JSON.parse(use!.detail)).toEqual({ ticket: 'T-1001', reason: ticket.reason, expiresAt: ticket.expiresAt });
     expect(JSON.parse(record!.detail)).toEqual({ fields: { 'Contact.email': { FULL: ids.length }, 'Contact.name': { FULL: ids.length } } });
     const subjects = await audit.subjectsOf(record!.id);
     expect(subjects.map((s) => s.id).sort()).toEqual([...ids].sort());
@@ -55,7 +58,7 @@ describe('audit of disclosures', () => {
       const res = await t.query(`{ callLog(id: "${call.id}") { id user { id } contact { id } } }`, { token });
       expect(res.body.data.callLog).toEqual({ id: call.id, user: { id: call.userId }, contact: { id: call.contactId } });
     });
-    expect(records.map((r) => r.service)).toEqual(['calls']);
+    expect(records.map((r) => `${r.service}:${r.action}`)).toEqual(['calls:DISCLOSURE', 'calls:SUPPORT_TICKET_USE']);
     expect(JSON.parse(records[0]!.detail)).toEqual({ fields: { 'CallLog.contact': { FULL: 1 }, 'CallLog.user': { FULL: 1 } } });
     const subjects = await audit.subjectsOf(records[0]!.id);
     expect(subjects.map((s) => `${s.type}:${s.id}`).sort()).toEqual([`CONTACT:${call.contactId}`, `USER:${call.userId}`].sort());

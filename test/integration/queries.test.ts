@@ -43,7 +43,12 @@ describe('queries through the gateway', () => {
   });
 
   it('walks every page of users with cursors, in name order, without gaps or repeats', async () => {
-    const expected = t.demo.users.filter((u) => u.tenantId === t.demo.tenants[0]!.id).sort(byName).map((u) => u.id);
+    // An expired (closed) account's name is withheld from the ADMIN: it comes after the others, by id.
+    const users = t.demo.users.filter((u) => u.tenantId === t.demo.tenants[0]!.id);
+    const expected = [
+      ...users.filter((u) => u.status !== 'CLOSED').sort(byName).map((u) => u.id),
+      ...users.filter((u) => u.status === 'CLOSED').map((u) => u.id).sort(),
+    ];
     const seen: string[] = [];
     let after: string | null = null;
     for (let page = 0; page < 20; page += 1) {

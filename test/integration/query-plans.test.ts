@@ -58,6 +58,14 @@ const KNOWN_EXCEPTIONS: { stores: ('sqlite' | 'mysql')[]; sql: RegExp; problem: 
       'a page of contacts in name order that leaves out the children (whose names are masked, listed after by id): the walk filters out only the children, a few in a hundred, so it reads about as many rows as it returns; a tenant of mostly children would need an index on (tenantId, adult, name, id) with the cut-off moving daily',
   },
   {
+    stores: ['sqlite', 'mysql'],
+    // A list of users in name order that leaves out expired accounts: `(status IS NULL OR status <> ?)` among the classes shown in full.
+    sql: /status["`]? <> \?/,
+    problem: /walks every row/,
+    reason:
+      'a page of users in name order that leaves out the expired (closed) accounts, whose names are withheld and listed after them by id: the walk filters out only the closed accounts, which retention purges 45 days after closing, so it reads about as many rows as it returns',
+  },
+  {
     stores: ['mysql'],
     // The fences at contacts' sites, listed after the fences of no one by id (their names are shown masked).
     sql: /contactId`? IS NOT NULL\) ORDER BY `e`\.`id`/,

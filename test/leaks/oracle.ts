@@ -105,6 +105,8 @@ interface Subject {
   relation: Relation;
   /** The person is a child (a contact under 16), or may be one as far as this row can tell (a geofence's contact). */
   child?: boolean;
+  /** The row is a closed account ("expired": only the user and the DPO read it). */
+  expired?: boolean;
 }
 
 const SELF_CAPABLE: readonly Role[] = ['ADMIN', 'MEMBER', 'DPO'];
@@ -160,6 +162,8 @@ function gateEffects(caller: LeakCaller, s: Subject, facts: Facts, recordingCons
   }
   // An objection stops that purpose for the person's data (not for the caller's own).
   if (aboutSomeoneElse && facts.objects(s.personId, caller.purpose)) gates.push('WITHHOLD');
+  // A closed account is expired: readable by the user themselves and the DPO, by no one else.
+  if (s.expired && s.relation !== 'SELF') gates.push('WITHHOLD');
   if (s.child) {
     if (s.relation !== 'SELF') gates.push('MASK');
     if (caller.purpose === 'MARKETING' || caller.purpose === 'ANALYTICS' || caller.role === 'PARTNER') gates.push('WITHHOLD');
@@ -176,7 +180,7 @@ function decide(caller: LeakCaller, s: Subject, facts: Facts, recordingConsent: 
 
 export function userEffect(caller: LeakCaller, user: UserRow, field: UserField, facts: Facts): Effect {
   if (user.tenantId !== caller.tenantId) return 'WITHHOLD';
-  return decide(caller, { kind: 'USER', part: USER_PART[field], personId: user.id, personIsContact: false, relation: relationTo(caller, user.id, user.teamId) }, facts);
+  return decide(caller, { kind: 'USER', part: USER_PART[field], personId: user.id, personIsContact: false, relation: relationTo(caller, user.id, user.teamId), expired: user.status === 'CLOSED' }, facts);
 }
 
 export function contactEffect(caller: LeakCaller, contact: ContactRow, field: ContactField, facts: Facts): Effect {

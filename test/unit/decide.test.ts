@@ -59,6 +59,21 @@ describe('decide()', () => {
     expect(decide(partner, child({ relation: 'SAME_TENANT', consents: new Set(['PARTNER_SHARING']) }), 'user.name')).toEqual({ effect: 'WITHHOLD', reason: 'CHILD_NOT_SHARED' });
   });
 
+  it('lets only the user and the DPO read an expired (closed) account', () => {
+    const expired = (relation: 'SELF' | 'SAME_TEAM' | 'SAME_TENANT', extra: Partial<SubjectFacts> = {}): SubjectFacts => ({ kind: 'USER', relation, expired: true, ...extra });
+    expect(decide(caller('MEMBER'), expired('SELF'), 'user.contact.email').effect).toBe('FULL');
+    expect(decide(caller('ADMIN'), expired('SELF'), 'user.contact.phone_number').effect).toBe('FULL');
+    for (const purpose of ['RIGHTS_REQUEST', 'LEGAL'] as const) expect(decide(caller('DPO', { purpose }), expired('SAME_TENANT'), 'user.name').effect).toBe('FULL');
+    expect(decide(caller('ADMIN'), expired('SAME_TENANT'), 'user.name')).toEqual({ effect: 'WITHHOLD', reason: 'ACCOUNT_EXPIRED' });
+    expect(decide(caller('MEMBER'), expired('SAME_TEAM'), 'user.name')).toEqual({ effect: 'WITHHOLD', reason: 'ACCOUNT_EXPIRED' });
+    expect(decide(caller('SUPPORT', { ticket: true }), expired('SAME_TENANT'), 'user.contact.email')).toEqual({ effect: 'WITHHOLD', reason: 'ACCOUNT_EXPIRED' });
+    const partner = caller('PARTNER', { partnerScopes: ['profile'] });
+    expect(decide(partner, expired('SAME_TENANT', { installedCallerApp: true }), 'user.name')).toEqual({ effect: 'WITHHOLD', reason: 'ACCOUNT_EXPIRED' });
+    // The same rows while the account is open: the gate is the only difference.
+    expect(decide(caller('ADMIN'), { kind: 'USER', relation: 'SAME_TENANT' }, 'user.name').effect).toBe('FULL');
+    expect(decide(partner, { kind: 'USER', relation: 'SAME_TENANT', installedCallerApp: true }, 'user.name').effect).toBe('FULL');
+  });
+
   it('gives partners only what the installation and consent allow', () => {
     const partner = caller('PARTNER', { partnerScopes: ['profile', 'contacts.pseudonymous'] });
     expect(decide(partner, { kind: 'USER', relation: 'SAME_TENANT', installedCallerApp: true }, 'user.contact.email').effect).toBe('FULL');

@@ -17,9 +17,9 @@ describe('data inventory', () => {
     for (const name of SUBGRAPH_NAMES) expect(lintSubgraphPrivacy(name, SUBGRAPHS[name].typeDefs, SUBGRAPHS[name].inventory)).toEqual([]);
   });
 
-  it('gives the privacy engine the subject specs it had declared by hand, with the age facts of the children gate', () => {
+  it('gives the privacy engine the subject specs it had declared by hand, with the age facts of the children gate and the expiry of closed accounts', () => {
     expect({ ...SUBGRAPHS.accounts.subjects, ...SUBGRAPHS.contacts.subjects, ...SUBGRAPHS.calls.subjects, ...SUBGRAPHS.location.subjects }).toEqual({
-      User: { kind: 'USER', person: { type: 'USER', column: 'id' }, relatedUser: 'id', team: 'teamId', installer: 'id' },
+      User: { kind: 'USER', person: { type: 'USER', column: 'id' }, relatedUser: 'id', team: 'teamId', installer: 'id', expiredWhen: { column: 'status', equals: 'CLOSED' } },
       Contact: { kind: 'CONTACT', person: { type: 'CONTACT', column: 'id' }, relatedUser: 'ownerId', team: 'teamId', birthDate: 'birthDate' },
       CallLog: { kind: 'CALL_LOG', person: { type: 'USER', column: 'userId' }, relatedUser: 'userId', counterpart: { type: 'CONTACT', column: 'contactId' } },
       LocationPing: { kind: 'LOCATION', person: { type: 'USER', column: 'userId' }, relatedUser: 'userId' },

@@ -1,0 +1,34 @@
+/**
+ * `npm run retention`: one retention run now, against the running subgraphs (their URLs from
+ * ACCOUNTS_URL, CONTACTS_URL, CALLS_URL, LOCATION_URL, else the local ports), on the store named
+ * by DATABASE_URL. Prints what it removed per tenant and entity (counts only). Exit 0 when it ran
+ * or another runner holds the job, 1 on failure.
+ */
+import { openDatabase } from '../platform/database';
+import { PRIVACY_STORE } from '../privacy/store';
+import { runRetention } from '../privacy/retention/run';
+import { loadSubgraphConfig } from '../subgraphs/shared/config';
+import { SUBGRAPH_NAMES } from '../subgraphs/shared/subgraph';
+
+async function main(): Promise<number> {
+  const config = loadSubgraphConfig();
+  const subgraphUrls = Object.fromEntries(
+    SUBGRAPH_NAMES.map((name) => [name, process.env[`${name.toUpperCase()}_URL`] ?? `http://${config.host}:${config.ports[name]}/graphql`]),
+  );
+  const store = await openDatabase(PRIVACY_STORE, config.databaseUrl);
+  try {
+    const report = await runRetention({ subgraphUrls, internalSecret: config.internalSecret, store, auditKey: config.auditKey });
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    return 0;
+  } finally {
+    await store.destroy();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`retention run failed: ${(error as Error)?.message ?? String(error)}\n`);
+    process.exit(1);
+  },
+);
