@@ -6,6 +6,7 @@ import { createContactLoaders, type ContactLoaders } from './loaders';
 import { CreateContacts1763800000001 } from './migrations/1763800000001-create-contacts';
 import { AddContactTeam1763800000004 } from './migrations/1763800000004-add-contact-team';
 import { ScaleIndexesContacts1763800000011 } from './migrations/1763800000011-scale-indexes';
+import { SearchIndexContacts1763800000012 } from './migrations/1763800000012-search-index';
 import { contactResolvers } from './resolvers';
 
 /** contacts: the tenant's customers and leads. */
@@ -13,7 +14,7 @@ export const contactsSubgraph: SubgraphModule<ContactLoaders> = {
   name: 'contacts',
   typeDefs: loadSubgraphTypeDefs('contacts'),
   resolvers: contactResolvers,
-  database: { name: 'contacts', entities: contactEntities, migrations: [CreateContacts1763800000001, AddContactTeam1763800000004, ScaleIndexesContacts1763800000011] },
+  database: { name: 'contacts', entities: contactEntities, migrations: [CreateContacts1763800000001, AddContactTeam1763800000004, ScaleIndexesContacts1763800000011, SearchIndexContacts1763800000012] },
   createLoaders: createContactLoaders,
   subjects: contactSubjects,
 };
