@@ -40,7 +40,7 @@ export class SignedContextDataSource extends RemoteGraphQLDataSource<GatewayCont
     const caller = 'caller' in context ? context.caller : undefined;
     if (!caller || !request.http) return;
     // Signed last, over exactly what is sent: the subgraph runs nothing else under this header.
-    request.http.headers.set(CONTEXT_HEADER, await this.signer.sign(caller, this.subgraph, { query: request.query, operationName: request.operationName, variables: request.variables }));
+    request.http.headers.set(CONTEXT_HEADER, this.signer.signNow(caller, this.subgraph, { query: request.query, operationName: request.operationName, variables: request.variables }));
   }
 
   /**

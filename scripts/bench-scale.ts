@@ -228,7 +228,7 @@ async function main(): Promise<void> {
       ['users(first: 20) { contacts(first: 10) calls(first: 10) } with totalCounts', USERS_QUERY],
       ['contacts(first: 50) with totalCount', CONTACTS_COUNT_QUERY],
       ['contactByPhone (caller lookup)', BY_PHONE_QUERY, nextPhone],
-      ['contacts(search:) with totalCount (substring scan)', SEARCH_QUERY],
+      ['contacts(search:) with totalCount (word index)', SEARCH_QUERY],
     ];
     for (const [name, query, variables] of scaleScenarios) {
       const [s, l] = await interleaved([gateway(bases.small, name, query, variables), gateway(bases.large, name, query, variables)]);

@@ -2,7 +2,8 @@ import type { DataSource, EntitySchema, ObjectLiteral, QueryRunner } from 'typeo
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import { TeamEntity, TenantEntity, UserEntity } from '../subgraphs/accounts/entities';
 import { CallLogEntity } from '../subgraphs/calls/entities';
-import { ContactEntity } from '../subgraphs/contacts/entities';
+import { ContactEntity, ContactSearchPendingEntity, ContactSearchTokenEntity } from '../subgraphs/contacts/entities';
+import { tokenRowsOf } from '../subgraphs/contacts/search-index';
 import { GeofenceEntity, LocationPingEntity } from '../subgraphs/location/entities';
 import { ConsentRecordEntity, PartnerAppEntity, PartnerInstallationEntity } from '../privacy/store/entities';
 import type { SubgraphName } from '../subgraphs/shared/subgraph';
@@ -34,6 +35,15 @@ const TARGETS: { [K in DemoKind]: { store: keyof SeedStores; entity: EntitySchem
   callLogs: { store: 'calls', entity: CallLogEntity },
   locationPings: { store: 'location', entity: LocationPingEntity },
   geofences: { store: 'location', entity: GeofenceEntity },
+};
+
+/**
+ * Rows written beside a kind's own rows, derived from each of them: a contact's words go into the
+ * contacts' search index as the contact is written (the triggers' marks for the seeded contacts
+ * are then cleared, see clearSearchMarks).
+ */
+const DERIVED: { [K in DemoKind]?: { store: keyof SeedStores; entity: EntitySchema<any>; rows: (row: DemoData[K][number]) => ObjectLiteral[] } } = {
+  contacts: { store: 'contacts', entity: ContactSearchTokenEntity, rows: tokenRowsOf },
 };
 
 /**
@@ -113,6 +123,11 @@ function compareKeys(a: unknown[], b: unknown[]): number {
   return 0;
 }
 
+/** The seeded contacts' words are in the index already: the marks their inserts left are not needed. */
+async function clearSearchMarks(stores: SeedStores): Promise<void> {
+  await stores.contacts.createQueryBuilder().delete().from(ContactSearchPendingEntity).execute();
+}
+
 /** True when the accounts store holds no tenant yet (a fresh database). */
 export async function isEmpty(accounts: DataSource): Promise<boolean> {
   return (await accounts.getRepository(TenantEntity).count()) === 0;
@@ -142,6 +157,7 @@ async function writeRows(stores: SeedStores, rows: Iterable<DemoRow>): Promise<R
   const flushAll = async () => {
     for (const writer of writers.values()) await writer.flush();
   };
+  const derivedWriters = new Map<DemoKind, TableWriter<ObjectLiteral>>();
   for (const { kind, row } of rows) {
     let writer = writers.get(kind);
     if (!writer) {
@@ -150,9 +166,21 @@ async function writeRows(stores: SeedStores, rows: Iterable<DemoRow>): Promise<R
       writers.set(kind, writer);
     }
     counts[kind] += 1;
-    if (writer.add(row)) await flushAll();
+    let full = writer.add(row);
+    const derived = DERIVED[kind] as { store: keyof SeedStores; entity: EntitySchema<ObjectLiteral>; rows: (row: ObjectLiteral) => ObjectLiteral[] } | undefined;
+    if (derived) {
+      let derivedWriter = derivedWriters.get(kind);
+      if (!derivedWriter) derivedWriters.set(kind, (derivedWriter = new TableWriter<ObjectLiteral>(stores[derived.store], derived.entity)));
+      for (const extra of derived.rows(row)) full = derivedWriter.add(extra) || full;
+    }
+    if (full) {
+      await flushAll();
+      for (const derivedWriter of derivedWriters.values()) await derivedWriter.flush();
+    }
   }
   await flushAll();
+  for (const derivedWriter of derivedWriters.values()) await derivedWriter.flush();
+  await clearSearchMarks(stores);
   return counts;
 }
 
@@ -165,10 +193,11 @@ async function writeRows(stores: SeedStores, rows: Iterable<DemoRow>): Promise<R
  */
 async function deferSqliteIndexes(stores: SeedStores): Promise<() => Promise<void>> {
   const deferred: { store: DataSource; sql: string; stat: { tbl: string; idx: string; stat: string }[] }[] = [];
-  for (const kind of Object.keys(TARGETS) as DemoKind[]) {
-    const store = stores[TARGETS[kind].store];
+  const tables = [...Object.values(TARGETS), ...Object.values(DERIVED)] as { store: keyof SeedStores; entity: EntitySchema<any> }[];
+  for (const target of tables) {
+    const store = stores[target.store];
     if (store.options.type !== 'better-sqlite3') continue;
-    const table = store.getMetadata(TARGETS[kind].entity).tableName;
+    const table = store.getMetadata(target.entity).tableName;
     const indexes: { name: string; sql: string }[] = await store.query(
       "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'",
       [table],

@@ -59,4 +59,43 @@ export const ContactEntity = new EntitySchema<ContactRow>({
 /** Exact contact count per tenant, kept by triggers: `totalCount` without a scan. */
 export const ContactCountEntity = tenantCountEntity('ContactCount', 'contact_counts', ContactEntity);
 
-export const contactEntities = [ContactEntity, ContactCountEntity];
+/** The contact fields a search looks in, under these names in the search index (search-index.ts). */
+export const SEARCHED_FIELDS = ['name', 'email', 'phone', 'company'] as const;
+export type SearchedField = (typeof SEARCHED_FIELDS)[number];
+
+/** Longest word kept in the search index, in characters: a longer word is indexed, and searched, by its first 64. */
+export const MAX_WORD_LENGTH = 64;
+
+/** One word of one searched field of one contact. */
+export interface ContactSearchTokenRow {
+  contactId: string;
+  field: SearchedField;
+  token: string;
+  tenantId: string;
+}
+
+export const ContactSearchTokenEntity = new EntitySchema<ContactSearchTokenRow>({
+  name: 'ContactSearchToken',
+  tableName: 'contact_search_tokens',
+  columns: {
+    contactId: { ...refColumn(), primary: true },
+    field: { ...textColumn(16), primary: true },
+    token: { ...textColumn(MAX_WORD_LENGTH), primary: true },
+    tenantId: refColumn(),
+  },
+  indices: [{ name: 'IDX_contact_search_tokens_lookup', columns: ['tenantId', 'field', 'token', 'contactId'] }],
+});
+
+/** Contacts written since they were last indexed (marked by triggers, whoever wrote them). */
+export interface ContactSearchPendingRow {
+  tenantId: string;
+  contactId: string;
+}
+
+export const ContactSearchPendingEntity = new EntitySchema<ContactSearchPendingRow>({
+  name: 'ContactSearchPending',
+  tableName: 'contact_search_pending',
+  columns: { tenantId: { ...refColumn(), primary: true }, contactId: { ...refColumn(), primary: true } },
+});
+
+export const contactEntities = [ContactEntity, ContactCountEntity, ContactSearchTokenEntity, ContactSearchPendingEntity];

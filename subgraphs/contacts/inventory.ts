@@ -4,7 +4,10 @@ import { ContactEntity } from './entities';
 /**
  * contacts: a contact is its own subject. Its owner is a user who merely relates to it: erasing
  * that user unlinks the contact (owner and the owner's team cleared), the contact stays the
- * tenant's. Erasing the contact deletes the row.
+ * tenant's. Erasing the contact deletes the row. The search index (contact_search_tokens: its
+ * name, email, phone and company word by word; contact_search_pending) is a copy the store's own
+ * triggers keep with the row — a deleted contact's words go in the same statement, a rectified
+ * contact is re-indexed on the next search — so it has no entry of its own here.
  */
 export const contactsInventory: SubgraphInventory = {
   entities: [

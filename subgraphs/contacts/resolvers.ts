@@ -8,7 +8,8 @@ import { connectionResolvers, parseWindow, type WindowArgs } from '../shared/pag
 import { parsePhone } from '../shared/phone';
 import { DateTime } from '../shared/scalars';
 import type { Filter, TenantScope } from '../shared/tenant-scope';
-import { ContactEntity, type ContactRow } from './entities';
+import { ContactEntity, SEARCHED_FIELDS, type ContactRow } from './entities';
+import { indexPending, prefixEnd, searchWords } from './search-index';
 import { consentResolvers } from './consents';
 import { CONTACTS, OWNED_CONTACTS, type ContactLoaders } from './loaders';
 
@@ -16,21 +17,35 @@ type Context = SubgraphContext<ContactLoaders>;
 type Reference = { id?: unknown };
 
 const MAX_SEARCH_LENGTH = 100;
-/** The contact fields a search looks in. */
-const SEARCHED_FIELDS = ['name', 'email', 'phone', 'company'] as const;
+const MAX_SEARCH_WORDS = 8;
 
 /**
- * Substring match on name, email, phone or company — each only where the caller reads it in full
- * (a masked email cannot be rebuilt by searching for longer and longer parts of it). LIKE
- * wildcards in the input match literally; control characters are refused.
+ * Word-prefix search on name, email, phone or company, read from the search index
+ * (search-index.ts): a contact matches when, in one of those fields, every word of the search
+ * begins a word of the field — and only in a field the caller reads in full for that contact (a
+ * masked email cannot be rebuilt by searching for longer and longer parts of it). Control
+ * characters are refused; punctuation separates words and matches nothing by itself.
  */
 async function searchFilter(scope: TenantScope, search: unknown): Promise<Filter | undefined> {
   if (search === undefined || search === null) return undefined;
   if (typeof search !== 'string' || search.trim().length === 0 || search.length > MAX_SEARCH_LENGTH || /[\u0000-\u001f\u007f]/.test(search)) {
     throw badUserInput(`Argument "search" must be 1 to ${MAX_SEARCH_LENGTH} printable characters`, 'search');
   }
-  const pattern = `%${search.trim().replace(/[!%_]/g, '!$&')}%`;
-  return matchOnFields(scope, 'Contact', SEARCHED_FIELDS, (column) => `${column} LIKE :search ESCAPE '!'`, { search: pattern });
+  const words = searchWords(search);
+  if (words.length > MAX_SEARCH_WORDS) throw badUserInput(`Argument "search" may hold at most ${MAX_SEARCH_WORDS} words`, 'search');
+  if (words.length === 0) return (qb) => void qb.andWhere('1 = 0');
+  await indexPending(scope);
+  const params: Record<string, unknown> = { searchTenant: scope.tenantId };
+  words.forEach((word, i) => Object.assign(params, { [`searchFrom${i}`]: word, [`searchTo${i}`]: prefixEnd(word) }));
+  // The candidates come from the index entries of the longest word (the fewest); each word is
+  // then looked up in each field the caller may match, as a range of the same index.
+  const longest = words.reduce((best, word, i) => (word.length > words[best]!.length ? i : best), 0);
+  const fieldList = (fields: readonly string[]) => fields.map((field) => `'${field}'`).join(', ');
+  const withWord = (i: number, fields: string, alias: string) =>
+    `SELECT ${alias}.contactId FROM contact_search_tokens ${alias} WHERE ${alias}.tenantId = :searchTenant AND ${alias}.field IN (${fields}) AND ${alias}.token >= :searchFrom${i} AND ${alias}.token < :searchTo${i}`;
+  const candidates = (alias: string, fields: readonly string[]) => `${alias}.id IN (${withWord(longest, fieldList(fields), 'st')})`;
+  const wordsInField = (_column: string, field: string, alias: string) => words.map((_, i) => `${alias}.id IN (${withWord(i, `'${field}'`, `s${field[0]}${i}`)})`).join(' AND ');
+  return matchOnFields(scope, 'Contact', SEARCHED_FIELDS, wordsInField, params, candidates);
 }
 
 export const contactResolvers: GraphQLResolverMap<Context> = {

@@ -140,23 +140,27 @@ export async function planList(scope: TenantScope, spec: ListSpec, window: ListW
 /**
  * A filter that matches a row when `compare` holds for one of `fields` — counting a field of a
  * row only where the caller is shown that field of that row in full. A search, a lookup or a
- * filter therefore never finds a row by a value the caller could not read there.
+ * filter therefore never finds a row by a value the caller could not read there. `narrow`, if
+ * given, is a further condition over the fields that may match (an index look-up that finds the
+ * candidate rows); it may only narrow, the per-field condition still decides.
  */
 export async function matchOnFields(
   scope: TenantScope,
   type: string,
   fields: readonly string[],
-  compare: (column: string) => string,
+  compare: (column: string, field: string, alias: string) => string,
   params: Record<string, unknown>,
+  narrow?: (alias: string, fields: readonly string[]) => string,
 ): Promise<Filter> {
   const privacy = scope.privacy;
   const readable = await Promise.all(fields.map(async (field) => ({ field, rows: privacy ? await privacy.rowsShowing(type, field, 'FULL') : ({ kind: 'all' } as RowCondition) })));
   return (qb, alias) => {
     const clauses: string[] = [];
     const all: Record<string, unknown> = { ...params };
-    for (const { field, rows } of readable) {
-      if (rows.kind === 'none') continue;
-      const match = compare(`${alias}.${field}`);
+    const matchable = readable.filter(({ rows }) => rows.kind !== 'none');
+    if (narrow && matchable.length > 0) qb.andWhere(narrow(alias, matchable.map(({ field }) => field)), params);
+    for (const { field, rows } of matchable) {
+      const match = compare(`${alias}.${field}`, field, alias);
       if (rows.kind === 'all') clauses.push(match);
       else {
         const condition = privacy!.sql(type, rows, alias);

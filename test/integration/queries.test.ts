@@ -13,6 +13,12 @@ afterAll(() => t.close());
 const byName = (a: { name: string; id: string }, b: { name: string; id: string }) =>
   a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : 1;
 
+/** A child's values are masked for an ADMIN who does not own the contact: a search never matches them. */
+const searchable = (c: { tenantId: string; birthDate: string | null; ownerId: string | null }): boolean => {
+  const adminId = t.demo.users.find((u) => u.tenantId === c.tenantId)!.id;
+  return !(c.birthDate && c.birthDate > `${new Date().getUTCFullYear() - 16}-12-31` && c.ownerId !== adminId);
+};
+
 describe('queries through the gateway', () => {
   it('answers me with data from accounts, contacts, calls and location', async () => {
     const me = t.demo.users.find((u) => u.tenantId === t.demo.tenants[0]!.id)!;
@@ -111,15 +117,51 @@ describe('queries through the gateway', () => {
     }
   });
 
-  it('searches contacts by part of a name, and treats LIKE wildcards literally', async () => {
+  it('searches contacts by the beginning of a word, and treats LIKE wildcards literally', async () => {
     const tenant = t.demo.tenants[0]!.id;
     const surname = t.demo.contacts.find((c) => c.tenantId === tenant)!.name.split(' ')[1]!;
-    const adminId = t.demo.users.find((u) => u.tenantId === tenant)!.id;
-    // A child's values are masked for an ADMIN who does not own the contact: never matched.
-    const child = (c: { birthDate: string | null; ownerId: string | null }) => !!c.birthDate && c.birthDate > `${new Date().getUTCFullYear() - 16}-12-31` && c.ownerId !== adminId;
-    const expected = t.demo.contacts.filter(
-      (c) => c.tenantId === tenant && !child(c) && [c.name, c.email, c.phone, c.company].some((v) => v?.toLowerCase().includes(surname.toLowerCase())),
-    );
+    // As the README puts it: a field matches when the search's word begins one of its words
+    // (words split at anything but letters and digits, compared without case or accents).
+    const words = (text: string) => text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().split(/[^\p{L}\p{N}]+/u);
+    const prefix = words(surname.slice(0, 4))[0]!;
+    const expected = t.demo.contacts.filter((c) => c.tenantId === tenant && searchable(c) && [c.name, c.email, c.phone, c.company].some((v) => v && words(v).some((w) => w.startsWith(prefix))));
+    expect(expected.length).toBeGreaterThan(0);
+    const res = await t.query('query($q: String) { contacts(first: 100, search: $q) { totalCount nodes { name } } }', { token: admin, variables: { q: surname.slice(0, 4) } });
+    expect(res.body.data.contacts.totalCount).toBe(expected.length);
+    expect(res.body.data.contacts.nodes).toHaveLength(expected.length);
+    // A word inside another word is not a match: the search is by the beginning of words.
+    const inner = t.demo.contacts.find((c) => c.tenantId === tenant && words(c.name).some((w) => w.length >= 6))!;
+    const middle = words(inner.name).find((w) => w.length >= 6)!.slice(2, 6);
+    const innerExpected = t.demo.contacts.filter((c) => c.tenantId === tenant && searchable(c) && [c.name, c.email, c.phone, c.company].some((v) => v && words(v).some((w) => w.startsWith(middle))));
+    const innerRes = await t.query('query($q: String) { contacts(first: 100, search: $q) { totalCount } }', { token: admin, variables: { q: middle } });
+    expect(innerRes.body.data.contacts.totalCount).toBe(innerExpected.length);
+  });
+
+  it('matches every word of a search in one field', async () => {
+    const tenant = t.demo.tenants[0]!.id;
+    const contact = t.demo.contacts.find((c) => c.tenantId === tenant && c.name.split(' ').length >= 2)!;
+    const [first, last] = contact.name.split(' ') as [string, string];
+    const res = await t.query('query($q: String) { contacts(first: 100, search: $q) { nodes { id name } } }', {
+      token: admin,
+      variables: { q: `${last.slice(0, 3)}, ${first.slice(0, 2)}` },
+    });
+    const words = (text: string) => text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().split(/[^\p{L}\p{N}]+/u);
+    const wanted = [last.slice(0, 3), first.slice(0, 2)].map((w) => words(w)[0]!);
+    const byId = new Map(t.demo.contacts.map((c) => [c.id, c]));
+    const ids = res.body.data.contacts.nodes.map((n: { id: string }) => n.id);
+    expect(ids).toContain(contact.id);
+    for (const id of ids) {
+      const c = byId.get(id)!;
+      const oneFieldHasAll = [c.name, c.email, c.phone, c.company].some((v) => v && wanted.every((w) => words(v).some((word) => word.startsWith(w))));
+      expect(oneFieldHasAll).toBe(true);
+    }
+  });
+
+  it('finds a whole surname; punctuation alone matches nothing', async () => {
+    const tenant = t.demo.tenants[0]!.id;
+    const surname = t.demo.contacts.find((c) => c.tenantId === tenant)!.name.split(' ')[1]!;
+    const words = (text: string) => text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().split(/[^\p{L}\p{N}]+/u);
+    const expected = t.demo.contacts.filter((c) => c.tenantId === tenant && searchable(c) && [c.name, c.email, c.phone, c.company].some((v) => v && words(v).some((w) => w.startsWith(words(surname)[0]!))));
     const res = await t.query('query($q: String) { contacts(first: 100, search: $q) { totalCount nodes { name } } }', { token: admin, variables: { q: surname } });
     expect(res.body.data.contacts.totalCount).toBe(expected.length);
     expect(res.body.data.contacts.nodes).toHaveLength(expected.length);

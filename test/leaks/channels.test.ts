@@ -111,19 +111,26 @@ describe('leaks through channels', () => {
     await check('search', arb, async ({ caller, pick, field, start, length }) => {
       const target = pickContact(world, caller, pick);
       const value = target[field] ?? target.name;
-      const from = start % Math.max(1, value.length - length + 1);
+      // The README: words are what lies between characters that are neither letters nor digits,
+      // compared without case or accents; a field matches when every word of the search begins
+      // one of its words. The search starts at the beginning of a word of the field, so it may
+      // span several words and end inside one.
+      const words = (text: string) => text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+      const starts = [...value.matchAll(/(?<![\p{L}\p{N}\p{M}])[\p{L}\p{N}]/gu)].map((m) => m.index!);
+      if (starts.length === 0) return;
+      const from = starts[start % starts.length]!;
       const search = value.slice(from, from + length).trim();
-      if (search.length < 2) return;
+      if (words(search).length === 0) return;
       const problems: string[] = [];
-      // A contact may match where one of its searched fields holds the text and is searchable for the
-      // caller. Folded (case and accents) as MariaDB's collation compares; exact for "must be found".
-      const fold = (text: string) => text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
-      const holds = (c: ContactRow, f: (typeof SEARCHED)[number], exact: boolean) =>
-        exact ? Boolean(c[f]?.toLowerCase().includes(search.toLowerCase())) : fold(c[f] ?? '').includes(fold(search));
-      const matchesOn = (contactId: string, exact = false) => {
+      // A contact may match where one of its searched fields holds every word and is searchable for the caller.
+      const holds = (c: ContactRow, f: (typeof SEARCHED)[number]) => {
+        const held = words(c[f] ?? '');
+        return words(search).every((w) => held.some((h) => h.startsWith(w)));
+      };
+      const matchesOn = (contactId: string, _exact = false) => {
         const c = world.contactById.get(contactId);
         if (!c) return [];
-        return SEARCHED.filter((f) => holds(c, f, exact) && matchable(contactEffect(caller, c, f, withoutConsents(world))));
+        return SEARCHED.filter((f) => holds(c, f) && matchable(contactEffect(caller, c, f, withoutConsents(world))));
       };
       const paged = await pageAll(world, caller, listSpec('contacts', '', 'id', { search }));
       problems.push(...paged.problems);

@@ -1,3 +1,4 @@
+import { jwtVerify } from 'jose';
 import type { Caller } from '../../privacy/caller';
 import { CONTEXT_TTL_SECONDS, ContextSigner, ContextVerifier, InvalidContextError } from '../../privacy/signed-context';
 
@@ -45,5 +46,30 @@ describe('signed caller context', () => {
     const later = Date.now() + (CONTEXT_TTL_SECONDS + 10) * 1000;
     await expect(new ContextVerifier(SECRET, 'calls').verify(token, operation, later)).rejects.toBeInstanceOf(InvalidContextError);
     expect(CONTEXT_TTL_SECONDS).toBeLessThanOrEqual(15);
+  });
+
+  it('is a standard HS256 JWS that any JOSE library verifies with the shared key', async () => {
+    const token = await new ContextSigner(SECRET).sign(caller, 'calls', operation);
+    const { payload, protectedHeader } = await jwtVerify(token, new TextEncoder().encode(SECRET), { issuer: 'crm-gateway', audience: 'calls', algorithms: ['HS256'] });
+    expect(protectedHeader).toEqual({ alg: 'HS256' });
+    expect(payload.caller).toEqual(caller);
+    expect((payload.exp ?? 0) - (payload.iat ?? 0)).toBe(CONTEXT_TTL_SECONDS);
+  });
+
+  it('refuses an unsigned token, another header, and one issued in the future', async () => {
+    const token = await new ContextSigner(SECRET).sign(caller, 'calls', operation);
+    const [, payload] = token.split('.');
+    const none = `${Buffer.from(JSON.stringify({ alg: 'none' })).toString('base64url')}.${payload}.`;
+    await expect(new ContextVerifier(SECRET, 'calls').verify(none, operation)).rejects.toThrow(/ERR_JWS_INVALID/);
+    const otherHeader = `${Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url')}.${token.split('.').slice(1).join('.')}`;
+    await expect(new ContextVerifier(SECRET, 'calls').verify(otherHeader, operation)).rejects.toBeInstanceOf(InvalidContextError);
+    const future = new ContextSigner(SECRET).signNow(caller, 'calls', operation, Date.now() + 60_000);
+    await expect(new ContextVerifier(SECRET, 'calls').verify(future, operation)).rejects.toThrow(/ERR_JWT_EXPIRED/);
+    // Still good just before the end of its life (clock tolerance aside), refused after.
+    const issued = Date.now();
+    const fresh = new ContextSigner(SECRET).signNow(caller, 'calls', operation, issued);
+    await expect(new ContextVerifier(SECRET, 'calls').verify(fresh, operation, issued + (CONTEXT_TTL_SECONDS - 1) * 1000)).resolves.toEqual(caller);
+    const stale = new ContextSigner(SECRET).signNow(caller, 'calls', operation, issued);
+    await expect(new ContextVerifier(SECRET, 'calls').verify(stale, operation, issued + (CONTEXT_TTL_SECONDS + 6) * 1000)).rejects.toThrow(/ERR_JWT_EXPIRED/);
   });
 });
