@@ -5,6 +5,8 @@ import { CreateAuditLog1763800000102 } from './migrations/1763800000102-create-a
 import { AddAuditCorrelationId1763800000103 } from './migrations/1763800000103-add-audit-correlation-id';
 import { CreateAuditChainLocks1763800000104 } from './migrations/1763800000104-create-audit-chain-locks';
 import { CreateProcessingControls1763800000105 } from './migrations/1763800000105-create-processing-controls';
+import { CreateRightsRequests1763800000110 } from './migrations/1763800000110-create-rights-requests';
+import { RIGHTS_ENTITIES } from './rights-entities';
 
 /**
  * The shared privacy store: records every subgraph must read the same way (partner installations,
@@ -12,6 +14,6 @@ import { CreateProcessingControls1763800000105 } from './migrations/176380000010
  */
 export const PRIVACY_STORE = {
   name: 'privacy',
-  entities: [PartnerAppEntity, PartnerInstallationEntity, ConsentRecordEntity, AuditRecordEntity, AuditSubjectEntity, ProcessingControlEntity],
-  migrations: [CreatePartnerRegistry1763800000100, CreateConsentRecords1763800000101, CreateAuditLog1763800000102, AddAuditCorrelationId1763800000103, CreateAuditChainLocks1763800000104, CreateProcessingControls1763800000105],
+  entities: [PartnerAppEntity, PartnerInstallationEntity, ConsentRecordEntity, AuditRecordEntity, AuditSubjectEntity, ProcessingControlEntity, ...RIGHTS_ENTITIES],
+  migrations: [CreatePartnerRegistry1763800000100, CreateConsentRecords1763800000101, CreateAuditLog1763800000102, AddAuditCorrelationId1763800000103, CreateAuditChainLocks1763800000104, CreateProcessingControls1763800000105, CreateRightsRequests1763800000110],
 };
