@@ -24,6 +24,7 @@ export interface TransitionRule {
 export const TRANSITIONS: Record<Transition, readonly TransitionRule[]> = {
   // A user asks for their own data; a contact's request is taken in by the business that holds the
   // contact's data: the tenant ADMIN or the contact's owner.
+  // (Which of these counts for which kind of subject: SUBMITTERS below.)
   SUBMIT: [{ from: null, to: 'RECEIVED', by: ['SUBJECT', 'OWNER', 'ADMIN'] }],
   // Verification checks data points the requester gave against what is held; the controller (ADMIN) or the DPO runs it.
   VERIFY: [{ from: 'RECEIVED', to: 'VERIFIED', by: ['ADMIN', 'DPO'] }],
@@ -68,3 +69,9 @@ export function checkTransition(transition: Transition, from: RequestStatus | nu
 /** Whether any rule of `transition` could ever let these actors take it (checked before anything is looked up). */
 export const mayEverTake = (transition: Transition, actors: readonly Actor[]): boolean =>
   TRANSITIONS[transition].some((rule) => rule.by.some((actor) => actors.includes(actor)));
+
+/** Who takes in a request, by kind of subject: a user asks for themselves; a contact through the business that holds their data. */
+export const SUBMITTERS: Record<'USER' | 'CONTACT', readonly Actor[]> = {
+  USER: ['SUBJECT'],
+  CONTACT: ['OWNER', 'ADMIN'],
+};

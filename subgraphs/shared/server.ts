@@ -26,6 +26,7 @@ import type { PrivacyServices, SubgraphContext } from './context';
 import { formatSubgraphError } from './errors';
 import { SubgraphMetrics, type AuditWriteResult } from './metrics';
 import type { SubgraphModule } from './subgraph';
+import type { RightsTransport } from '../../privacy/rights/transport';
 import { TenantScope } from './tenant-scope';
 
 export interface SubgraphServerOptions {
@@ -50,6 +51,9 @@ export interface SubgraphServerOptions {
   recordingsBaseUrl: string;
   /** How long a stop waits for requests in flight. */
   shutdownTimeoutMs?: number;
+  /** The rights contract of the other subgraphs (needed by the privacy subgraph). */
+  rightsTransport?: RightsTransport;
+  rightsMaxRequestsPer30Days?: number;
 }
 
 /** A partner app reaches a tenant only while that tenant has it installed; checked on every request. */
@@ -136,6 +140,7 @@ export async function startSubgraph<L>(module: SubgraphModule<L>, options: Subgr
     consents: new ConsentStore(options.privacyStore),
     audit: new AuditLog(options.privacyStore, options.auditKey),
   };
+  const services = module.createServices?.({ dataSource: options.dataSource, privacy, pseudonymSecret: options.pseudonymSecret, rightsTransport: options.rightsTransport, rightsMaxRequestsPer30Days: options.rightsMaxRequestsPer30Days });
   // Fail closed: a subgraph whose SDL leaves a field unclassified does not start.
   const problems = lintClassification(module.name, module.typeDefs);
   if (problems.length > 0) throw new Error(`Privacy classification failed:\n${problems.map((p) => `- ${p}`).join('\n')}`);
@@ -205,7 +210,7 @@ export async function startSubgraph<L>(module: SubgraphModule<L>, options: Subgr
           cursors,
         });
         const scope = new TenantScope(options.dataSource, caller.tenantId, cursors, protection ? privacyRequest : undefined);
-        return { caller, scope, loaders: module.createLoaders(scope), privacy, privacyRequest, recordings };
+        return { caller, scope, loaders: module.createLoaders(scope, services), privacy, privacyRequest, recordings };
       },
     }),
   );

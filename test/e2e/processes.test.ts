@@ -93,7 +93,7 @@ describe('entry points', () => {
     expect(seedOutput()).toMatch(/seeded in \d+ ms/);
 
     const children = [
-      ...['accounts', 'contacts', 'calls', 'location'].map((name) => run('subgraphs/main.ts', [name], env)),
+      ...['accounts', 'contacts', 'calls', 'location', 'privacy'].map((name) => run('subgraphs/main.ts', [name], env)),
       // A gateway deployed apart from its subgraphs is told where they are.
       run('gateway/main.ts', [], {
         ...env,
