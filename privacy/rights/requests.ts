@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
-import { inTransaction } from '../../platform/database';
+import { inTransaction, isRetryableWriteError } from '../../platform/database';
 import type { ConsentSubject } from '../store/consents';
 import {
   PrivacyExportPartEntity,
@@ -174,12 +174,28 @@ export class PrivacyRequestStore {
     const order = `ORDER BY s.${q('phase')} ASC, s.${q('createdAt')} ASC, s.${q('id')} ASC`;
     const lease = { status: 'RUNNING' as const, leaseOwner: owner, leaseExpiresAt: now + leaseMs, updatedAt: now };
     if (this.mysql) {
-      const id = await this.store.transaction(async (tx) => {
-        const rows: { id: string }[] = await tx.query(`SELECT s.${q('id')} AS id FROM ${table} s WHERE ${this.claimable('s')} ${order} LIMIT 1 FOR UPDATE SKIP LOCKED`, [now, now, now]);
-        if (rows.length === 0) return null;
-        await tx.getRepository(PrivacyRequestStepEntity).update({ id: rows[0]!.id }, lease);
-        return rows[0]!.id;
-      });
+      // Candidates are found without locks (the phase condition reads other rows, which a locking
+      // read would lock too and deadlock on); the lock is then taken on one candidate row only,
+      // skipping rows another worker holds, and the claim condition is checked again under it.
+      const candidates: { id: string }[] = await this.store.query(`SELECT s.${q('id')} AS id FROM ${table} s WHERE ${this.claimable('s')} ${order} LIMIT 8`, [now, now, now]);
+      if (candidates.length === 0) return null;
+      const ids = candidates.map((c) => c.id);
+      const leaseFree = `((${q('status')} = 'PENDING' AND (${q('leaseExpiresAt')} IS NULL OR ${q('leaseExpiresAt')} < ?)) OR (${q('status')} = 'RUNNING' AND ${q('leaseExpiresAt')} < ?))`;
+      let id: string | null = null;
+      try {
+        id = await this.store.transaction(async (tx) => {
+          const rows: { id: string }[] = await tx.query(
+            `SELECT ${q('id')} AS id FROM ${table} WHERE ${q('id')} IN (${ids.map(() => '?').join(', ')}) AND ${leaseFree} ORDER BY ${q('phase')}, ${q('createdAt')}, ${q('id')} LIMIT 1 FOR UPDATE SKIP LOCKED`,
+            [...ids, now, now],
+          );
+          if (rows.length === 0) return null;
+          await tx.getRepository(PrivacyRequestStepEntity).update({ id: rows[0]!.id }, lease);
+          return rows[0]!.id;
+        });
+      } catch (error) {
+        if (isRetryableWriteError(error)) return null;
+        throw error;
+      }
       if (!id) return null;
       const step = await this.steps.findOne({ where: { id } });
       return step ? { step, owner } : null;

@@ -103,7 +103,7 @@ describe('rights worker', () => {
     const fake = world();
     const id = await inProgress(fake, 'ERASE');
     fake.down.add('calls');
-    await worker(fake).drain();
+    await worker(fake, { backoffMs: 400, maxBackoffMs: 400 }).drain();
     let steps = await requests().stepsOf(id);
     const failing = steps.filter((s) => s.subgraph === 'calls' && s.status !== 'DONE');
     expect(failing.length).toBeGreaterThan(0);
@@ -113,7 +113,7 @@ describe('rights worker', () => {
     expect(steps.filter((s) => s.action === 'ERASE')).toHaveLength(0);
 
     fake.down.delete('calls');
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, 450));
     await worker(fake).drain();
     steps = await requests().stepsOf(id);
     expect(steps.every((s) => s.status === 'DONE')).toBe(true);
