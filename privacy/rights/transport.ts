@@ -50,7 +50,6 @@ export interface HttpRightsTransportOptions {
 export const rightsUrlOf = (url: string): string => {
   const parsed = new URL(url);
   parsed.pathname = RIGHTS_PATH;
-  parsed.search = '';
   return parsed.toString();
 };
 
