@@ -122,6 +122,12 @@ export const privacyResolvers: GraphQLResolverMap<Context> = {
     },
   },
   PrivacyRequest: {
+    // A reference resolves as the query does: only for a caller who may read the request.
+    __resolveReference: async (ref: { id?: unknown }, { caller, loaders }: Context) => {
+      if (typeof ref.id !== 'string' || !/^[0-9a-f-]{36}$/i.test(ref.id)) return null;
+      const request = await loaders.rights.requests.get(ref.id);
+      return request && (await loaders.rights.mayRead(caller, request)) ? request : null;
+    },
     subject: (request: PrivacyRequestRow) => ({ type: request.subjectType, id: request.subjectId }),
     receivedAt: (request: PrivacyRequestRow) => new Date(request.receivedAt),
     dueAt: (request: PrivacyRequestRow) => new Date(request.dueAt),

@@ -45,7 +45,7 @@ function stop(child: ChildProcess): Promise<number | null> {
 }
 
 const basePort = 20000 + Math.floor(Math.random() * 20000);
-const ports = { PORT: basePort, ACCOUNTS_PORT: basePort + 1, CONTACTS_PORT: basePort + 2, CALLS_PORT: basePort + 3, LOCATION_PORT: basePort + 4 };
+const ports = { PORT: basePort, ACCOUNTS_PORT: basePort + 1, CONTACTS_PORT: basePort + 2, CALLS_PORT: basePort + 3, LOCATION_PORT: basePort + 4, PRIVACY_PORT: basePort + 5 };
 const portEnv = Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)]));
 const demo = generateDemoData();
 
@@ -101,9 +101,10 @@ describe('entry points', () => {
         CONTACTS_URL: relay.url,
         CALLS_URL: `http://127.0.0.1:${ports.CALLS_PORT}/graphql`,
         LOCATION_URL: `http://127.0.0.1:${ports.LOCATION_PORT}/graphql`,
+        PRIVACY_URL: `http://127.0.0.1:${ports.PRIVACY_PORT}/graphql`,
       }),
     ];
-    const gateway = children[4]!;
+    const gateway = children[5]!;
     const gatewayOutput = outputOf(gateway);
     try {
       expect(await waitForHealth(`http://127.0.0.1:${ports.PORT}/health/ready`)).toBe(200);
