@@ -9,10 +9,11 @@ export const DEFAULT_SUBGRAPH_URLS = {
   contacts: 'http://127.0.0.1:4002/graphql',
   calls: 'http://127.0.0.1:4003/graphql',
   location: 'http://127.0.0.1:4004/graphql',
+  privacy: 'http://127.0.0.1:4005/graphql',
 } as const;
 
 /**
- * Composes the four subgraphs' SDL into supergraph SDL, or throws with every problem: first the
+ * Composes the subgraphs' SDL into supergraph SDL, or throws with every problem: first the
  * privacy classification lint (every field of an entity type is @personal or @nonPersonal), then
  * federation composition.
  */

@@ -22,7 +22,7 @@ const { values } = parseArgs({ options: { requests: { type: 'string', default: '
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-bench-gateway-'));
   const stack = await startStack({
-    subgraph: { databaseUrl: `sqlite:${path.join(dir, 'crm.sqlite')}`, ports: { accounts: 0, contacts: 0, calls: 0, location: 0 } },
+    subgraph: { databaseUrl: `sqlite:${path.join(dir, 'crm.sqlite')}`, ports: { accounts: 0, contacts: 0, calls: 0, location: 0, privacy: 0 } },
     gateway: { port: 0 },
   } as Parameters<typeof startStack>[0]);
   try {

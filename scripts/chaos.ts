@@ -326,7 +326,7 @@ async function main(): Promise<void> {
     await loadDemoData(stores, demo);
     await closeStores(stores);
 
-    const ports = { gateway: await freePort(), accounts: await freePort(), contacts: await freePort(), calls: await freePort(), location: await freePort() };
+    const ports = { gateway: await freePort(), accounts: await freePort(), contacts: await freePort(), calls: await freePort(), location: await freePort(), privacy: await freePort() };
     const url = (name: SubgraphName) => `http://127.0.0.1:${ports[name]}/graphql`;
     const common = {
       NODE_ENV: 'development',

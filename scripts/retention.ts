@@ -8,13 +8,11 @@ import { openDatabase } from '../platform/database';
 import { PRIVACY_STORE } from '../privacy/store';
 import { runRetention } from '../privacy/retention/run';
 import { loadSubgraphConfig } from '../subgraphs/shared/config';
-import { SUBGRAPH_NAMES } from '../subgraphs/shared/subgraph';
 
 async function main(): Promise<number> {
   const config = loadSubgraphConfig();
-  const subgraphUrls = Object.fromEntries(
-    SUBGRAPH_NAMES.map((name) => [name, process.env[`${name.toUpperCase()}_URL`] ?? `http://${config.host}:${config.ports[name]}/graphql`]),
-  );
+  // The data subgraphs (ACCOUNTS_URL, … or the local ports), as the rights worker reaches them.
+  const subgraphUrls = config.dataSubgraphUrls;
   const store = await openDatabase(PRIVACY_STORE, config.databaseUrl);
   try {
     const report = await runRetention({ subgraphUrls, internalSecret: config.internalSecret, store, auditKey: config.auditKey });

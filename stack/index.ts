@@ -10,7 +10,10 @@ import { loadSubgraphConfig, type SubgraphConfig } from '../subgraphs/shared/con
 import { openDatabase } from '../platform/database';
 import { PRIVACY_STORE } from '../privacy/store';
 import { startSubgraph, type RunningSubgraph } from '../subgraphs/shared/server';
-import { SUBGRAPH_NAMES, type SubgraphName } from '../subgraphs/shared/subgraph';
+import { DATA_SUBGRAPH_NAMES, SUBGRAPH_NAMES, type SubgraphName } from '../subgraphs/shared/subgraph';
+import { HttpRightsTransport, type RightsTransport } from '../privacy/rights/transport';
+import { createRightsWorker } from '../privacy/rights/runtime';
+import type { RightsWorker, RightsWorkerOptions } from '../privacy/rights/worker';
 import { RetentionSchedule } from '../privacy/retention/schedule';
 
 const log = childLogger('stack');
@@ -21,6 +24,10 @@ export interface StackOptions {
   /** Seed the demo data when the store is empty (default: outside production only). */
   seedIfEmpty?: boolean;
   seedScale?: number;
+  /** The rights contract of the data subgraphs (default: signed HTTP to the subgraphs this stack starts). */
+  rightsTransport?: RightsTransport;
+  /** Run a rights worker in this process (default: RIGHTS_WORKER, on); options for it. */
+  rightsWorker?: boolean | RightsWorkerOptions;
 }
 
 export interface Stack {
@@ -29,6 +36,8 @@ export interface Stack {
   stores: Stores;
   /** The retention run on its schedule, when RETENTION_SCHEDULE is on. */
   retention?: RetentionSchedule;
+  /** The in-process rights worker, when it runs. */
+  worker?: RightsWorker;
   close(): Promise<void>;
 }
 
@@ -37,16 +46,19 @@ export type Stores = Record<SubgraphName | 'privacy', DataSource>;
 /** Opens every subgraph's store and the shared privacy store, migrating each. */
 export async function openStores(databaseUrl: string): Promise<Stores> {
   const stores = { privacy: await openDatabase(PRIVACY_STORE, databaseUrl) } as Stores;
-  for (const name of SUBGRAPH_NAMES) stores[name] = await openDatabase(SUBGRAPHS[name].database, databaseUrl);
+  for (const name of SUBGRAPH_NAMES) {
+    // The privacy subgraph serves the shared privacy store: one store, opened once.
+    stores[name] = SUBGRAPHS[name].database === PRIVACY_STORE ? stores.privacy : await openDatabase(SUBGRAPHS[name].database, databaseUrl);
+  }
   return stores;
 }
 
 export async function closeStores(stores: Stores): Promise<void> {
-  for (const store of Object.values(stores)) if (store.isInitialized) await store.destroy();
+  for (const store of new Set(Object.values(stores))) if (store.isInitialized) await store.destroy();
 }
 
 /**
- * The whole product in one process: four subgraphs and the gateway, each on its own port, as
+ * The whole product in one process: the subgraphs, the rights worker and the gateway, each on its own port, as
  * `npm start` runs it. The same servers also run one per process (see docker-compose.yml).
  */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -61,6 +73,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   }
 
   const subgraphs = {} as Record<SubgraphName, RunningSubgraph>;
+  // The data subgraphs first: the privacy subgraph and the worker reach them through the rights contract.
+  let transport = options.rightsTransport;
+  const rightsTransport = () =>
+    (transport ??= new HttpRightsTransport({ urls: Object.fromEntries(DATA_SUBGRAPH_NAMES.map((name) => [name, subgraphs[name].url])), secret: subgraphConfig.internalSecret }));
   for (const name of SUBGRAPH_NAMES) {
     subgraphs[name] = await startSubgraph(SUBGRAPHS[name], {
       host: subgraphConfig.host,
@@ -76,8 +92,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       privacyEngine: subgraphConfig.privacyEngine,
       recordingsBaseUrl: subgraphConfig.recordingsBaseUrl,
       shutdownTimeoutMs: subgraphConfig.shutdownTimeoutMs,
+      ...(name === 'privacy' ? { rightsTransport: rightsTransport(), rightsMaxRequestsPer30Days: subgraphConfig.rightsMaxRequestsPer30Days } : {}),
     });
   }
+  const runWorker = options.rightsWorker ?? subgraphConfig.rightsWorker;
+  const worker = runWorker
+    ? createRightsWorker({ privacyStore: stores.privacy, transport: rightsTransport(), auditKey: subgraphConfig.auditKey, pseudonymSecret: subgraphConfig.pseudonymSecret, options: typeof runWorker === 'object' ? runWorker : undefined })
+    : undefined;
+  worker?.start();
 
   const gateway = await startGateway({
     ...gatewayConfig,
@@ -94,11 +116,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     subgraphs,
     stores,
     retention,
+    worker,
     // Graceful: the gateway finishes its requests in flight (which still need the subgraphs), then
     // the subgraphs finish theirs, then the stores close. Calling it twice awaits the same stop.
     close: once(async () => {
       await retention?.stop();
       await gateway.close();
+      // The worker stops after its current page (saved), before the subgraphs it calls go.
+      await worker?.stop();
       await Promise.all(SUBGRAPH_NAMES.map((name) => subgraphs[name].close()));
       await closeStores(stores);
     }),
@@ -112,7 +137,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
  */
 export function startRetentionSchedule(subgraphs: Record<SubgraphName, RunningSubgraph>, stores: Stores, config: SubgraphConfig): RetentionSchedule {
   const schedule = new RetentionSchedule({
-    subgraphUrls: Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, subgraphs[name].url])),
+    subgraphUrls: Object.fromEntries(DATA_SUBGRAPH_NAMES.map((name) => [name, subgraphs[name].url])),
     internalSecret: config.internalSecret,
     store: stores.privacy,
     auditKey: config.auditKey,

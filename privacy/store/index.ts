@@ -6,6 +6,8 @@ import { AddAuditCorrelationId1763800000103 } from './migrations/1763800000103-a
 import { CreateAuditChainLocks1763800000104 } from './migrations/1763800000104-create-audit-chain-locks';
 import { CreateProcessingControls1763800000105 } from './migrations/1763800000105-create-processing-controls';
 import { CreateJobLeases1763800000120 } from './migrations/1763800000120-create-job-leases';
+import { CreateRightsRequests1763800000110 } from './migrations/1763800000110-create-rights-requests';
+import { RIGHTS_ENTITIES } from './rights-entities';
 
 /**
  * The shared privacy store: records every subgraph must read the same way (partner installations,
@@ -13,6 +15,6 @@ import { CreateJobLeases1763800000120 } from './migrations/1763800000120-create-
  */
 export const PRIVACY_STORE = {
   name: 'privacy',
-  entities: [PartnerAppEntity, PartnerInstallationEntity, ConsentRecordEntity, AuditRecordEntity, AuditSubjectEntity, ProcessingControlEntity, JobLeaseEntity],
-  migrations: [CreatePartnerRegistry1763800000100, CreateConsentRecords1763800000101, CreateAuditLog1763800000102, AddAuditCorrelationId1763800000103, CreateAuditChainLocks1763800000104, CreateProcessingControls1763800000105, CreateJobLeases1763800000120],
+  entities: [PartnerAppEntity, PartnerInstallationEntity, ConsentRecordEntity, AuditRecordEntity, AuditSubjectEntity, ProcessingControlEntity, JobLeaseEntity, ...RIGHTS_ENTITIES],
+  migrations: [CreatePartnerRegistry1763800000100, CreateConsentRecords1763800000101, CreateAuditLog1763800000102, AddAuditCorrelationId1763800000103, CreateAuditChainLocks1763800000104, CreateProcessingControls1763800000105, CreateRightsRequests1763800000110, CreateJobLeases1763800000120],
 };

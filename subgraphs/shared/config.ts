@@ -2,13 +2,14 @@ import { z } from 'zod';
 import { DEV_AUDIT_KEY, DEV_INTERNAL_SECRET, DEV_PSEUDONYM_SECRET, parseEnv, port, shutdownTimeout, type ConfigProblem } from '../../platform/env';
 import { DEFAULT_DATABASE_URL } from '../../platform/database';
 import type { PrivacyEngine } from '../../privacy/enforcement/shield';
-import type { SubgraphName } from './subgraph';
+import type { DataSubgraphName, SubgraphName } from './subgraph';
 
 export const DEFAULT_SUBGRAPH_PORTS: Record<SubgraphName, number> = {
   accounts: 4001,
   contacts: 4002,
   calls: 4003,
   location: 4004,
+  privacy: 4005,
 };
 
 const schema = z.object({
@@ -19,6 +20,13 @@ const schema = z.object({
   CONTACTS_PORT: port.default(DEFAULT_SUBGRAPH_PORTS.contacts),
   CALLS_PORT: port.default(DEFAULT_SUBGRAPH_PORTS.calls),
   LOCATION_PORT: port.default(DEFAULT_SUBGRAPH_PORTS.location),
+  PRIVACY_PORT: port.default(DEFAULT_SUBGRAPH_PORTS.privacy),
+  ACCOUNTS_URL: z.string().url().optional(),
+  CONTACTS_URL: z.string().url().optional(),
+  CALLS_URL: z.string().url().optional(),
+  LOCATION_URL: z.string().url().optional(),
+  RIGHTS_MAX_REQUESTS_PER_30_DAYS: z.coerce.number().int().positive().default(5),
+  RIGHTS_WORKER: z.enum(['on', 'off']).default('on'),
   DATABASE_URL: z.string().default(DEFAULT_DATABASE_URL),
   INTERNAL_SIGNING_SECRET: z.string().min(32).default(DEV_INTERNAL_SECRET),
   BODY_LIMIT: z.string().default('1mb'),
@@ -64,6 +72,12 @@ export interface SubgraphConfig {
   retentionSchedule: boolean;
   /** How often the retention run is due. */
   retentionIntervalMs: number;
+  /** Where the privacy subgraph and the rights worker reach each data subgraph (its /graphql URL; the rights path replaces it). */
+  dataSubgraphUrls: Record<DataSubgraphName, string>;
+  /** More requests about one subject in 30 days are rejected as manifestly excessive. */
+  rightsMaxRequestsPer30Days: number;
+  /** Run the rights worker inside `npm start` (off: run `npm run worker` elsewhere). */
+  rightsWorker: boolean;
 }
 
 export function loadSubgraphConfig(env: NodeJS.ProcessEnv = process.env): SubgraphConfig {
@@ -75,6 +89,7 @@ export function loadSubgraphConfig(env: NodeJS.ProcessEnv = process.env): Subgra
       contacts: parsed.CONTACTS_PORT,
       calls: parsed.CALLS_PORT,
       location: parsed.LOCATION_PORT,
+      privacy: parsed.PRIVACY_PORT,
     },
     databaseUrl: parsed.DATABASE_URL,
     internalSecret: parsed.INTERNAL_SIGNING_SECRET,
@@ -88,5 +103,13 @@ export function loadSubgraphConfig(env: NodeJS.ProcessEnv = process.env): Subgra
     shutdownTimeoutMs: parsed.SHUTDOWN_TIMEOUT_MS,
     retentionSchedule: (parsed.RETENTION_SCHEDULE ?? (parsed.NODE_ENV === 'test' ? 'off' : 'on')) === 'on',
     retentionIntervalMs: parsed.RETENTION_INTERVAL_MINUTES * 60_000,
+    dataSubgraphUrls: {
+      accounts: parsed.ACCOUNTS_URL ?? `http://127.0.0.1:${parsed.ACCOUNTS_PORT}/graphql`,
+      contacts: parsed.CONTACTS_URL ?? `http://127.0.0.1:${parsed.CONTACTS_PORT}/graphql`,
+      calls: parsed.CALLS_URL ?? `http://127.0.0.1:${parsed.CALLS_PORT}/graphql`,
+      location: parsed.LOCATION_URL ?? `http://127.0.0.1:${parsed.LOCATION_PORT}/graphql`,
+    },
+    rightsMaxRequestsPer30Days: parsed.RIGHTS_MAX_REQUESTS_PER_30_DAYS,
+    rightsWorker: parsed.RIGHTS_WORKER === 'on',
   };
 }

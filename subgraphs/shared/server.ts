@@ -28,7 +28,8 @@ import { CONTEXT_HEADER, ContextVerifier, InvalidContextError, type SignedOperat
 import type { PrivacyServices, SubgraphContext } from './context';
 import { formatSubgraphError } from './errors';
 import { SubgraphMetrics, type AuditWriteResult } from './metrics';
-import type { SubgraphModule } from './subgraph';
+import { DATA_SUBGRAPH_NAMES, type SubgraphModule } from './subgraph';
+import type { RightsTransport } from '../../privacy/rights/transport';
 import { TenantScope } from './tenant-scope';
 import { rightsRouter } from './rights-endpoint';
 import { RightsPart } from '../../privacy/rights/part';
@@ -55,6 +56,9 @@ export interface SubgraphServerOptions {
   recordingsBaseUrl: string;
   /** How long a stop waits for requests in flight. */
   shutdownTimeoutMs?: number;
+  /** The rights contract of the other subgraphs (needed by the privacy subgraph). */
+  rightsTransport?: RightsTransport;
+  rightsMaxRequestsPer30Days?: number;
 }
 
 /** A partner app reaches a tenant only while that tenant has it installed; checked on every request. */
@@ -151,6 +155,7 @@ export async function startSubgraph<L>(module: SubgraphModule<L>, options: Subgr
     controls: new ProcessingControlStore(options.privacyStore),
     audit: new AuditLog(options.privacyStore, options.auditKey),
   };
+  const services = module.createServices?.({ dataSource: options.dataSource, privacy, pseudonymSecret: options.pseudonymSecret, rightsTransport: options.rightsTransport, rightsMaxRequestsPer30Days: options.rightsMaxRequestsPer30Days });
   // Fail closed: a subgraph whose SDL leaves a field unclassified, or whose inventory misses or contradicts it, does not start.
   const problems = lintSubgraphPrivacy(module.name, module.typeDefs, module.inventory);
   if (problems.length > 0) throw new Error(`Privacy classification failed:\n${problems.map((p) => `- ${p}`).join('\n')}`);
@@ -189,8 +194,11 @@ export async function startSubgraph<L>(module: SubgraphModule<L>, options: Subgr
   app.get('/health/live', (_req, res) => void res.status(200).json({ status: 'ok', subgraph: module.name }));
   app.get('/metrics', metricsHandler(metrics.registry));
   // Data-subject rights for the rights worker (signed with the internal secret; the gateway never forwards here).
-  const rights = new RightsPart({ subgraph: module.name, inventory: module.inventory, store: options.dataSource, pseudonymSecret: options.pseudonymSecret });
-  app.use(rightsRouter(module.name, rights, options.internalSecret, options.bodyLimit));
+  // The data subgraphs answer the rights contract for their part of every person's data.
+  if ((DATA_SUBGRAPH_NAMES as readonly string[]).includes(module.name)) {
+    const rights = new RightsPart({ subgraph: module.name, inventory: module.inventory, store: options.dataSource, pseudonymSecret: options.pseudonymSecret });
+    app.use(rightsRouter(module.name, rights, options.internalSecret, options.bodyLimit));
+  }
   app.use(
     '/graphql',
     noStore,
@@ -228,7 +236,7 @@ export async function startSubgraph<L>(module: SubgraphModule<L>, options: Subgr
           people: controls ? PeopleFacts.at(controls, caller.purpose, new Date()) : undefined,
         });
         const scope = new TenantScope(options.dataSource, caller.tenantId, cursors, protection ? privacyRequest : undefined);
-        return { caller, scope, loaders: module.createLoaders(scope), privacy, privacyRequest, privacyActions: new PrivacyActionLog(), recordings };
+        return { caller, scope, loaders: module.createLoaders(scope, services), privacy, privacyRequest, privacyActions: new PrivacyActionLog(), recordings };
       },
     }),
   );

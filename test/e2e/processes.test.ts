@@ -45,7 +45,7 @@ function stop(child: ChildProcess): Promise<number | null> {
 }
 
 const basePort = 20000 + Math.floor(Math.random() * 20000);
-const ports = { PORT: basePort, ACCOUNTS_PORT: basePort + 1, CONTACTS_PORT: basePort + 2, CALLS_PORT: basePort + 3, LOCATION_PORT: basePort + 4 };
+const ports = { PORT: basePort, ACCOUNTS_PORT: basePort + 1, CONTACTS_PORT: basePort + 2, CALLS_PORT: basePort + 3, LOCATION_PORT: basePort + 4, PRIVACY_PORT: basePort + 5 };
 const portEnv = Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)]));
 const demo = generateDemoData();
 
@@ -93,7 +93,7 @@ describe('entry points', () => {
     expect(seedOutput()).toMatch(/seeded in \d+ ms/);
 
     const children = [
-      ...['accounts', 'contacts', 'calls', 'location'].map((name) => run('subgraphs/main.ts', [name], env)),
+      ...['accounts', 'contacts', 'calls', 'location', 'privacy'].map((name) => run('subgraphs/main.ts', [name], env)),
       // A gateway deployed apart from its subgraphs is told where they are.
       run('gateway/main.ts', [], {
         ...env,
@@ -101,9 +101,10 @@ describe('entry points', () => {
         CONTACTS_URL: relay.url,
         CALLS_URL: `http://127.0.0.1:${ports.CALLS_PORT}/graphql`,
         LOCATION_URL: `http://127.0.0.1:${ports.LOCATION_PORT}/graphql`,
+        PRIVACY_URL: `http://127.0.0.1:${ports.PRIVACY_PORT}/graphql`,
       }),
     ];
-    const gateway = children[4]!;
+    const gateway = children[5]!;
     const gatewayOutput = outputOf(gateway);
     try {
       expect(await waitForHealth(`http://127.0.0.1:${ports.PORT}/health/ready`)).toBe(200);
@@ -128,7 +129,7 @@ describe('entry points', () => {
       expect(gatewayOutput()).not.toMatch(/"level":(50|60)/);
     } finally {
       // Each subgraph stops cleanly too: requests finished, stores closed, exit 0.
-      expect(await Promise.all(children.map(stop))).toEqual([0, 0, 0, 0, 0]);
+      expect(await Promise.all(children.map(stop))).toEqual([0, 0, 0, 0, 0, 0]);
       await relay.close();
     }
   });

@@ -29,7 +29,7 @@ export async function postGraphQL(url: string, body: unknown, headers: Record<st
 /** Starts the whole product in-process on free ports, on a fresh seeded database of its own. */
 export async function startTestStack(options: StackOptions = {}): Promise<TestStack> {
   const database = await createTestDatabase();
-  const ports = { accounts: 0, contacts: 0, calls: 0, location: 0 };
+  const ports = { accounts: 0, contacts: 0, calls: 0, location: 0, privacy: 0 };
   const stack = await startStack({
     seedIfEmpty: true,
     ...options,

@@ -117,7 +117,7 @@ describe('production mode', () => {
 
   it('never loads the demo data into an empty production store', async () => {
     const database = await createTestDatabase();
-    const ports = { accounts: 0, contacts: 0, calls: 0, location: 0 };
+    const ports = { accounts: 0, contacts: 0, calls: 0, location: 0, privacy: 0 };
     const stack = await startStack({ subgraph: { databaseUrl: database.url, host: '127.0.0.1', ports }, gateway: { ...prodGateway, host: '127.0.0.1', port: 0 } });
     try {
       expect(await isEmpty(stack.stores.accounts)).toBe(true);

@@ -59,7 +59,7 @@ describe('health', () => {
     expect(await response.json()).toEqual({
       status: 'ok',
       supergraph: 'loaded',
-      subgraphs: { accounts: 'ok', contacts: 'ok', calls: 'ok', location: 'ok' },
+      subgraphs: { accounts: 'ok', contacts: 'ok', calls: 'ok', location: 'ok', privacy: 'ok' },
     });
   });
 });

@@ -4,7 +4,7 @@ import { runRetention, type RetentionReport, type TenantRetention } from '../../
 import { RetentionSchedule } from '../../privacy/retention/schedule';
 import { AuditLog } from '../../privacy/store/audit';
 import { SEED_NOW } from '../../seed/generate';
-import { SUBGRAPH_NAMES, type SubgraphName } from '../../subgraphs/shared/subgraph';
+import { DATA_SUBGRAPH_NAMES, type SubgraphName } from '../../subgraphs/shared/subgraph';
 import { startTestStack, type TestStack } from '../helpers/stack';
 
 const DAY = 86_400_000;
@@ -22,7 +22,7 @@ async function sql<T = Record<string, unknown>>(name: SubgraphName | 'privacy', 
 const toDate = (value: unknown): Date => (value instanceof Date ? value : new Date(`${String(value).replace(' ', 'T')}Z`));
 const count = async (name: SubgraphName, text: string, params: unknown[]) => Number(Object.values((await sql(name, text, params))[0]!)[0]);
 
-const urls = () => Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, t.stack.subgraphs[name].url]));
+const urls = () => Object.fromEntries(DATA_SUBGRAPH_NAMES.map((name) => [name, t.stack.subgraphs[name].url]));
 const run = (now: Date, extra: { holder?: string; limit?: number } = {}) =>
   runRetention({ subgraphUrls: urls(), internalSecret: DEV_INTERNAL_SECRET, store: t.stack.stores.privacy, auditKey: DEV_AUDIT_KEY, now: () => now, limit: extra.limit ?? 40, holder: extra.holder });
 

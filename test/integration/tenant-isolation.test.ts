@@ -3,6 +3,7 @@ import { Kind, parse, type ObjectTypeDefinitionNode } from 'graphql';
 import { DEV_INTERNAL_SECRET } from '../../platform/env';
 import { CONTEXT_HEADER, ContextSigner } from '../../privacy/signed-context';
 import { DEFAULT_SUPERGRAPH_PATH } from '../../schema';
+import { PrivacyRequestStore } from '../../privacy/rights/requests';
 import type { SubgraphName } from '../../subgraphs/shared/subgraph';
 import { postGraphQL, startTestStack, type TestStack } from '../helpers/stack';
 
@@ -16,6 +17,19 @@ let tokenA: string;
 const A = () => t.demo.tenants[0]!.id;
 const B = () => t.demo.tenants[1]!.id;
 const ofB = <T extends { tenantId: string }>(rows: T[]) => rows.find((r) => r.tenantId === B())!;
+/** A privacy request of tenant B (an erasure of one of its users), made once. */
+let requestOfB: string | undefined;
+const privacyRequestOfB = async (): Promise<string> => {
+  if (requestOfB) return requestOfB;
+  const user = ofB(t.demo.users);
+  const now = Date.now();
+  const row = await new PrivacyRequestStore(t.stack.stores.privacy).create({
+    tenantId: B(), subjectType: 'USER', subjectId: user.id, type: 'ERASE', purpose: null, status: 'COMPLETED', rejectionReason: null,
+    requestedBy: user.id, requestedByRole: 'MEMBER', verifiedBy: null, approvedBy: null, executedBy: null, corrections: null, verification: null,
+    fingerprints: null, result: null, receivedAt: now, dueAt: now, updatedAt: now, completedAt: now,
+  });
+  return (requestOfB = row.id);
+};
 
 beforeAll(async () => {
   t = await startTestStack();
@@ -62,6 +76,27 @@ const ROOT_FIELD_CASES: Record<string, () => Promise<void>> = {
     expect(res.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     expect(JSON.stringify(res.body.data ?? null)).not.toContain('GRANTED');
   },
+  privacyRequest: async () => expect((await ask('query($id: ID!) { privacyRequest(id: $id) { id } }', { id: await privacyRequestOfB() })).privacyRequest).toBeNull(),
+  privacyRequests: async () => {
+    const id = await privacyRequestOfB();
+    const nodes = (await ask('{ privacyRequests(first: 100) { nodes { id tenantId } } }')).privacyRequests.nodes;
+    expect(nodes.some((n: { id: string; tenantId: string }) => n.id === id || n.tenantId === B())).toBe(false);
+  },
+  erasureDryRun: async () => {
+    const res = await t.query('query($id: ID!) { erasureDryRun(requestId: $id) { entity } }', { token: tokenA, variables: { id: await privacyRequestOfB() } });
+    expect(res.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  },
+  privacyExport: async () => expect((await ask('query($id: ID!) { privacyExport(requestId: $id) { sha256 } }', { id: await privacyRequestOfB() })).privacyExport).toBeNull(),
+  auditLog: async () => {
+    // An ADMIN asking for tenant B's chain still reads only their own tenant's.
+    const nodes = (await ask('query($b: ID) { auditLog(filter: { tenantId: $b }, first: 100) { nodes { tenantId } } }', { b: B() })).auditLog.nodes;
+    expect(nodes.every((n: { tenantId: string }) => n.tenantId === A())).toBe(true);
+  },
+  myDataAccessLog: async () => {
+    const nodes = (await ask('{ myDataAccessLog(first: 100) { nodes { actorId service } } }')).myDataAccessLog.nodes;
+    const idsOfBUsers = new Set(t.demo.users.filter((u) => u.tenantId === B()).map((u) => u.id));
+    expect(nodes.some((n: { actorId: string }) => idsOfBUsers.has(n.actorId))).toBe(false);
+  },
   geofences: async () => {
     const nodes = (await ask('{ geofences(first: 100) { nodes { id } } }')).geofences.nodes;
     expect(nodes.length).toBeGreaterThan(0);
@@ -91,6 +126,7 @@ const ENTITY_CASES: Record<string, { subgraph: SubgraphName; query: () => string
     query: () => rep('User', ofB(t.demo.users).id, '... on User { calls(first: 5) { totalCount nodes { id } } }'),
     expectEmpty: (e) => expect(e === null || e.calls.totalCount === 0).toBe(true),
   },
+  'privacy:PrivacyRequest': { subgraph: 'privacy', query: () => `{ _entities(representations: [{ __typename: "PrivacyRequest", id: "${requestOfB}" }]) { ... on PrivacyRequest { id status } } }`, expectEmpty: (e) => expect(e).toBeNull() },
   'location:Geofence': { subgraph: 'location', query: () => rep('Geofence', ofB(t.demo.geofences).id, '... on Geofence { id name latitude }'), expectEmpty: (e) => expect(e).toBeNull() },
   'location:User': {
     subgraph: 'location',

@@ -12,7 +12,7 @@ describe('configuration', () => {
     expect(gateway.host).toBe('127.0.0.1');
     expect(gateway.jwt.key.kind).toBe('secret');
     const subgraphs = loadSubgraphConfig({});
-    expect(subgraphs.ports).toEqual({ accounts: 4001, contacts: 4002, calls: 4003, location: 4004 });
+    expect(subgraphs.ports).toEqual({ accounts: 4001, contacts: 4002, calls: 4003, location: 4004, privacy: 4005 });
     expect(subgraphs.databaseUrl).toBe('sqlite:data/crm.sqlite');
   });
 

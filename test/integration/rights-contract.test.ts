@@ -6,7 +6,7 @@ import { callRights, RightsCallError, signRightsBody } from '../../privacy/right
 import { RIGHTS_PATH, RIGHTS_SIGNATURE_HEADER, type ErasureCounts, type PersonRef, type RightsCall } from '../../privacy/rights/contract';
 import type { ContactRow } from '../../subgraphs/contacts/entities';
 import type { UserRow } from '../../subgraphs/accounts/entities';
-import { SUBGRAPH_NAMES, type SubgraphName } from '../../subgraphs/shared/subgraph';
+import { DATA_SUBGRAPH_NAMES, type SubgraphName } from '../../subgraphs/shared/subgraph';
 import { startTestStack, type TestStack } from '../helpers/stack';
 
 let t: TestStack;
@@ -29,7 +29,7 @@ const count = async (name: SubgraphName, text: string, params: unknown[]) => Num
 /** Every entity of every subgraph, as each describes itself. */
 async function entities(): Promise<[SubgraphName, string][]> {
   const all: [SubgraphName, string][] = [];
-  for (const name of SUBGRAPH_NAMES) for (const entity of (await rights(name, { op: 'describe' })).entities) all.push([name, entity.entity]);
+  for (const name of DATA_SUBGRAPH_NAMES) for (const entity of (await rights(name, { op: 'describe' })).entities) all.push([name, entity.entity]);
   return all;
 }
 
@@ -59,19 +59,19 @@ async function erase(name: SubgraphName, entity: string, subject: PersonRef, lim
 
 async function dryRun(subject: PersonRef): Promise<Map<string, ErasureCounts>> {
   const all = new Map<string, ErasureCounts>();
-  for (const name of SUBGRAPH_NAMES) for (const counts of (await rights(name, { op: 'dryRun', tenantId, subject })).entities) all.set(`${name}:${counts.entity}`, counts);
+  for (const name of DATA_SUBGRAPH_NAMES) for (const counts of (await rights(name, { op: 'dryRun', tenantId, subject })).entities) all.set(`${name}:${counts.entity}`, counts);
   return all;
 }
 
 async function fingerprints(subject: PersonRef): Promise<string[]> {
   const all = new Set<string>();
-  for (const name of SUBGRAPH_NAMES) for (const fp of (await rights(name, { op: 'fingerprints', tenantId, subject })).fingerprints) all.add(fp);
+  for (const name of DATA_SUBGRAPH_NAMES) for (const fp of (await rights(name, { op: 'fingerprints', tenantId, subject })).fingerprints) all.add(fp);
   return [...all];
 }
 
 async function sweep(list: string[]): Promise<{ subgraph: string; entity: string; column: string; rows: number }[]> {
   const residue = [];
-  for (const name of SUBGRAPH_NAMES) for (const hit of (await rights(name, { op: 'sweep', tenantId, fingerprints: list })).residue) residue.push({ subgraph: name, ...hit });
+  for (const name of DATA_SUBGRAPH_NAMES) for (const hit of (await rights(name, { op: 'sweep', tenantId, fingerprints: list })).residue) residue.push({ subgraph: name, ...hit });
   return residue;
 }
 
