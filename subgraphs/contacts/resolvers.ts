@@ -11,6 +11,7 @@ import type { Filter, TenantScope } from '../shared/tenant-scope';
 import { ContactEntity, SEARCHED_FIELDS, type ContactRow } from './entities';
 import { indexPending, prefixEnd, searchWords } from './search-index';
 import { consentResolvers } from './consents';
+import { createContact } from './create-contact';
 import { CONTACTS, OWNED_CONTACTS, type ContactLoaders } from './loaders';
 
 type Context = SubgraphContext<ContactLoaders>;
@@ -77,5 +78,5 @@ export const contactResolvers: GraphQLResolverMap<Context> = {
     },
   },
   ContactConnection: connectionResolvers,
-  Mutation: consentResolvers.Mutation!,
+  Mutation: { ...(consentResolvers.Mutation as object), createContact: (_: unknown, args: { input: unknown }, context: Context) => createContact(args, context) },
 };

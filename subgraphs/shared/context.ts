@@ -4,6 +4,7 @@ import type { PrivacyRequest } from '../../privacy/enforcement/request';
 import type { AuditLog } from '../../privacy/store/audit';
 import type { ConsentStore } from '../../privacy/store/consents';
 import type { ProcessingControlStore } from '../../privacy/store/controls';
+import type { SuppressionList } from '../../privacy/store/suppression';
 import type { PartnerRegistry } from '../../privacy/store/partners';
 import type { TenantScope } from './tenant-scope';
 
@@ -11,6 +12,8 @@ import type { TenantScope } from './tenant-scope';
 export interface PrivacyServices {
   partners: PartnerRegistry;
   consents: ConsentStore;
+  /** Keyed hashes of erased people's emails and phones (a contact added again with one is flagged). */
+  suppression: SuppressionList;
   /** Restrictions and objections in force (read once per request). */
   controls: ProcessingControlStore;
   audit: AuditLog;

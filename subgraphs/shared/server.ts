@@ -17,6 +17,7 @@ import { AuditLog, type AuditBatchItem } from '../../privacy/store/audit';
 import { PrivacyActionLog } from '../../privacy/enforcement/privacy-actions';
 import { ConsentStore } from '../../privacy/store/consents';
 import { ProcessingControlStore } from '../../privacy/store/controls';
+import { SuppressionList, suppressionKey } from '../../privacy/store/suppression';
 import { PeopleFacts } from '../../privacy/enforcement/subject';
 import type { PartnerInstallationRow } from '../../privacy/store/entities';
 import { PartnerRegistry, splitScopes } from '../../privacy/store/partners';
@@ -153,6 +154,7 @@ export async function startSubgraph<L>(module: SubgraphModule<L>, options: Subgr
     partners: new PartnerRegistry(options.privacyStore),
     consents: new ConsentStore(options.privacyStore),
     controls: new ProcessingControlStore(options.privacyStore),
+    suppression: new SuppressionList(options.privacyStore, suppressionKey(options.pseudonymSecret)),
     audit: new AuditLog(options.privacyStore, options.auditKey),
   };
   const services = module.createServices?.({ dataSource: options.dataSource, privacy, pseudonymSecret: options.pseudonymSecret, rightsTransport: options.rightsTransport, rightsMaxRequestsPer30Days: options.rightsMaxRequestsPer30Days });

@@ -126,5 +126,31 @@ describe('rights against the real subgraphs', () => {
     expect(kept.length).toBeGreaterThan(0);
     for (const call of kept) expect(call).toEqual({ notes: null, counterpartyNumber: null });
     expect(await sweepResidue(new PrivacyRequestStore(t.stack.stores.privacy), transport, id)).toEqual([]);
+
+    // The same person added again is flagged by the suppression list (keyed hashes of the erased email and phone); someone new is not.
+    const create = `mutation($input: NewContactInput!) { createContact(input: $input) { suppressed contact { id name email phone } } }`;
+    const again = await gql(ownerToken, create, { input: { name: 'Re Imported', email: contact.email!.toUpperCase(), company: 'Acme' } });
+    expect(again.createContact).toMatchObject({ suppressed: true, contact: { name: 'Re Imported', email: contact.email!.toUpperCase() } });
+    const byPhone = await gql(ownerToken, create, { input: { name: 'By Phone', phone: contact.phone } });
+    expect(byPhone.createContact.suppressed).toBe(true);
+    const fresh = await gql(ownerToken, create, { input: { name: 'Someone New', email: 'someone.new@example.test' } });
+    expect(fresh.createContact.suppressed).toBe(false);
+  });
+
+  it('refuses to add a contact for roles that are not the tenant’s users, and bad input, writing nothing', async () => {
+    const create = `mutation($input: NewContactInput!) { createContact(input: $input) { suppressed contact { id } } }`;
+    const count = async () => Number((await t.stack.stores.contacts.query('SELECT COUNT(*) AS n FROM contacts'))[0].n);
+    const before = await count();
+    for (const role of ['SUPPORT', 'DPO'] as const) {
+      const res = await t.query(create, { token: await t.tokenFor(role), variables: { input: { name: 'Nobody' } } });
+      expect(res.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      expect(res.status).toBe(403);
+    }
+    const member = await t.tokenFor('MEMBER', { user: members()[1]!.id });
+    for (const input of [{ name: '' }, { name: 'A', email: 'not-an-email' }, { name: 'A', phone: '12' }, { name: 'A', birthDate: '2031-02-30' }, { name: 'A\u0000B' }]) {
+      const res = await t.query(create, { token: member, variables: { input } });
+      expect(res.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    }
+    expect(await count()).toBe(before);
   });
 });
