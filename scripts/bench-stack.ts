@@ -5,7 +5,7 @@ const ROOT = path.resolve(__dirname, '..');
 
 /**
  * One whole stack (`scripts/start.ts`) in a child process for a benchmark: gateway on `base`,
- * subgraphs on the four ports after it, quiet logs, a cost limit that lets the benchmark's
+ * subgraphs on the five ports after it, quiet logs, a cost limit that lets the benchmark's
  * queries through, and whatever else `env` sets (privacy engine, enforcement).
  */
 export function startBenchStack(base: number, databaseUrl: string, env: Record<string, string> = {}): ChildProcess {
@@ -22,9 +22,12 @@ export function startBenchStack(base: number, databaseUrl: string, env: Record<s
       CONTACTS_PORT: String(base + 2),
       CALLS_PORT: String(base + 3),
       LOCATION_PORT: String(base + 4),
+      PRIVACY_PORT: String(base + 5),
       MAX_COST: '100000',
       // A benchmark measures requests over fixed data: no retention run removes any of it meanwhile.
       RETENTION_SCHEDULE: 'off',
+      // Nor does a rights worker poll the store: the stacks compared differ only in what `env` sets.
+      RIGHTS_WORKER: 'off',
       ...env,
     },
   });
