@@ -315,9 +315,17 @@ export class PrivacyRequest {
     return shown.size === 1 && only ? { kind: 'truncate', unit: only } : { kind: 'none' };
   }
 
-  /** A row condition of `typeName` as SQL over `alias`. */
+  /** Rendered conditions, by condition (kept per request, so the same object), type and alias. */
+  private readonly rendered = new WeakMap<RowCondition, Map<string, SqlCondition>>();
+
+  /** A row condition of `typeName` as SQL over `alias` (written once per request and alias). */
   sql(typeName: string, condition: RowCondition, alias: string): SqlCondition {
-    return renderCondition(condition, this.options.subjects[typeName]!, alias, this.options.caller, this.options.partnerInstaller, this.people);
+    let byAlias = this.rendered.get(condition);
+    if (!byAlias) this.rendered.set(condition, (byAlias = new Map()));
+    const key = `${typeName}|${alias}`;
+    let sql = byAlias.get(key);
+    if (!sql) byAlias.set(key, (sql = renderCondition(condition, this.options.subjects[typeName]!, alias, this.options.caller, this.options.partnerInstaller, this.people)));
+    return sql;
   }
 
   /**

@@ -46,8 +46,13 @@ function inSet(column: string, name: string, ids: readonly string[], member: boo
   return member ? `${column} IN (${idList(name, ids)})` : `(${column} IS NULL OR ${column} NOT IN (${idList(name, ids)}))`;
 }
 
-function classParts(cls: SubjectClass, spec: SubjectSpec, alias: string, caller: RelatingCaller, partnerInstaller: string | undefined, people: PeopleFacts): string[] {
+function classParts(cls: SubjectClass, spec: SubjectSpec, alias: string, caller: RelatingCaller, partnerInstaller: string | undefined, people: PeopleFacts, complements: Map<string, string>): string[] {
   const parts: string[] = [];
+  // A fact that is true or false of every row: its two terms are complements (see mergeClasses).
+  const binary = (fact: boolean, yes: string, no: string): string => {
+    complements.set(yes, no).set(no, yes);
+    return fact ? yes : no;
+  };
   const user = spec.relatedUser ? `${alias}.${spec.relatedUser}` : undefined;
   const team = spec.team ? `${alias}.${spec.team}` : undefined;
   const notSelf = user && classesOf(spec, caller).some((c) => c.relation === 'SELF') ? `(${user} IS NULL OR ${user} <> :${USER})` : undefined;
@@ -57,35 +62,62 @@ function classParts(cls: SubjectClass, spec: SubjectSpec, alias: string, caller:
   if (cls.relation === 'SAME_TENANT') parts.push(...(notSelf ? [notSelf] : []), ...(teamPossible ? [`(${team} IS NULL OR ${team} <> :${TEAM})`] : []));
   if (spec.installer && partnerInstaller) {
     const installer = `${alias}.${spec.installer}`;
-    parts.push(cls.installer ? `${installer} = :${INSTALLER}` : `(${installer} IS NULL OR ${installer} <> :${INSTALLER})`);
+    parts.push(binary(cls.installer, `${installer} = :${INSTALLER}`, `(${installer} IS NULL OR ${installer} <> :${INSTALLER})`));
   }
-  if (spec.counterpart) parts.push(`${alias}.${spec.counterpart.column} IS ${cls.hasCounterpart ? 'NOT NULL' : 'NULL'}`);
-  if (spec.person.optional) parts.push(`${alias}.${spec.person.column} IS ${cls.hasPerson ? 'NOT NULL' : 'NULL'}`);
+  if (spec.counterpart) parts.push(binary(cls.hasCounterpart, `${alias}.${spec.counterpart.column} IS NOT NULL`, `${alias}.${spec.counterpart.column} IS NULL`));
+  if (spec.person.optional) parts.push(binary(cls.hasPerson, `${alias}.${spec.person.column} IS NOT NULL`, `${alias}.${spec.person.column} IS NULL`));
   const person = `${alias}.${spec.person.column}`;
   const restricted = people.controls.restrictedIds(spec.person.type);
-  if (restricted.length > 0 && cls.hasPerson) parts.push(inSet(person, `${RESTRICTED}${spec.person.type}`, restricted, cls.restricted));
+  if (restricted.length > 0 && cls.hasPerson) parts.push(binary(cls.restricted, inSet(person, `${RESTRICTED}${spec.person.type}`, restricted, true), inSet(person, `${RESTRICTED}${spec.person.type}`, restricted, false)));
   const objectors = people.controls.objectorIds(spec.person.type, people.purpose);
-  if (objectors.length > 0 && cls.hasPerson) parts.push(inSet(person, `${OBJECTED}${spec.person.type}`, objectors, cls.objected));
+  if (objectors.length > 0 && cls.hasPerson) parts.push(binary(cls.objected, inSet(person, `${OBJECTED}${spec.person.type}`, objectors, true), inSet(person, `${OBJECTED}${spec.person.type}`, objectors, false)));
   if (spec.birthDate) {
     const born = `${alias}.${spec.birthDate}`;
-    parts.push(cls.child ? `${born} > :${CHILD_BORN_AFTER}` : `(${born} IS NULL OR ${born} <= :${CHILD_BORN_AFTER})`);
+    parts.push(binary(cls.child, `${born} > :${CHILD_BORN_AFTER}`, `(${born} IS NULL OR ${born} <= :${CHILD_BORN_AFTER})`));
   }
   if (spec.expiredWhen) {
     const state = `${alias}.${spec.expiredWhen.column}`;
     const value = `${EXPIRED}${spec.person.type}`;
-    parts.push(cls.expired ? `${state} = :${value}` : `(${state} IS NULL OR ${state} <> :${value})`);
+    parts.push(binary(cls.expired, `${state} = :${value}`, `(${state} IS NULL OR ${state} <> :${value})`));
   }
   return parts;
 }
 
 const conjunction = (parts: readonly string[]): string => (parts.length === 0 ? '1 = 1' : parts.join(' AND '));
 
+/**
+ * Two classes that differ only in one binary fact, both passing, are one class that does not test
+ * that fact (`A AND child` OR `A AND NOT child` is `A`): merged until no pair is left, so the SQL
+ * tests only what the decision depends on.
+ */
+function mergeClasses(classes: string[][], complements: ReadonlyMap<string, string>): string[][] {
+  const merged = classes.map((parts) => [...parts]);
+  for (let changed = true; changed; ) {
+    changed = false;
+    search: for (let i = 0; i < merged.length; i += 1)
+      for (let j = i + 1; j < merged.length; j += 1) {
+        const [a, b] = [merged[i]!, merged[j]!];
+        if (a.length !== b.length) continue;
+        const onlyA = a.filter((part) => !b.includes(part));
+        if (onlyA.length !== 1) continue;
+        const onlyB = b.filter((part) => !a.includes(part));
+        if (onlyB.length !== 1 || complements.get(onlyA[0]!) !== onlyB[0]) continue;
+        merged[i] = a.filter((part) => part !== onlyA[0]);
+        merged.splice(j, 1);
+        changed = true;
+        break search;
+      }
+  }
+  return merged;
+}
+
 /** A row condition as SQL over `alias`, with the caller's values as parameters. */
 export function renderCondition(condition: RowCondition, spec: SubjectSpec, alias: string, caller: RelatingCaller, partnerInstaller?: string, people: PeopleFacts = PeopleFacts.NONE): SqlCondition {
   if (condition.kind === 'all') return TRUE_SQL;
   if (condition.kind === 'none') return FALSE_SQL;
   // A term every class shares is written once, outside the OR, where the planner can use it as an index bound.
-  const classes = condition.classes.map((cls) => classParts(cls, spec, alias, caller, partnerInstaller, people));
+  const complements = new Map<string, string>();
+  const classes = mergeClasses(condition.classes.map((cls) => classParts(cls, spec, alias, caller, partnerInstaller, people, complements)), complements);
   const shared = classes[0]!.filter((part) => classes.every((parts) => parts.includes(part)));
   const own = classes.map((parts) => conjunction(parts.filter((part) => !shared.includes(part))));
   const either = own.includes('1 = 1') ? [] : [own.map((sql) => `(${sql})`).join(' OR ')];
