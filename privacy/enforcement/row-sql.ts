@@ -57,6 +57,10 @@ function classParts(cls: SubjectClass, spec: SubjectSpec, alias: string, caller:
   const team = spec.team ? `${alias}.${spec.team}` : undefined;
   const notSelf = user && classesOf(spec, caller).some((c) => c.relation === 'SELF') ? `(${user} IS NULL OR ${user} <> :${USER})` : undefined;
   const teamPossible = team && caller.teamId;
+  // The relation is three classes, but each test in it is one of a complementary pair: SELF or not,
+  // then (not SELF) the caller's team or not.
+  if (notSelf) complements.set(`${user} = :${USER}`, notSelf).set(notSelf, `${user} = :${USER}`);
+  if (teamPossible) complements.set(`${team} = :${TEAM}`, `(${team} IS NULL OR ${team} <> :${TEAM})`).set(`(${team} IS NULL OR ${team} <> :${TEAM})`, `${team} = :${TEAM}`);
   if (cls.relation === 'SELF') parts.push(`${user} = :${USER}`);
   if (cls.relation === 'SAME_TEAM') parts.push(...(notSelf ? [notSelf] : []), `${team} = :${TEAM}`);
   if (cls.relation === 'SAME_TENANT') parts.push(...(notSelf ? [notSelf] : []), ...(teamPossible ? [`(${team} IS NULL OR ${team} <> :${TEAM})`] : []));
