@@ -32,6 +32,9 @@ export async function startTestStack(options: StackOptions = {}): Promise<TestSt
   const ports = { accounts: 0, contacts: 0, calls: 0, location: 0, privacy: 0 };
   const stack = await startStack({
     seedIfEmpty: true,
+    // No rights worker polls the store in the background: a test that wants one runs it (and tests
+    // that count statements count only their requests').
+    rightsWorker: false,
     ...options,
     subgraph: { databaseUrl: database.url, host: '127.0.0.1', ports, ...options.subgraph },
     gateway: { host: '127.0.0.1', port: 0, ...options.gateway },
