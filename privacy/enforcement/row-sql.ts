@@ -1,4 +1,4 @@
-import { classesOf, PeopleFacts, type RelatingCaller, type SubjectClass, type SubjectSpec } from './subject';
+import { classesOf, PeopleFacts, selfPossible, type RelatingCaller, type SubjectClass, type SubjectSpec } from './subject';
 
 /**
  * The channel side of the engine in SQL: which rows a caller may match, count, follow a link to
@@ -55,7 +55,7 @@ function classParts(cls: SubjectClass, spec: SubjectSpec, alias: string, caller:
   };
   const user = spec.relatedUser ? `${alias}.${spec.relatedUser}` : undefined;
   const team = spec.team ? `${alias}.${spec.team}` : undefined;
-  const notSelf = user && classesOf(spec, caller).some((c) => c.relation === 'SELF') ? `(${user} IS NULL OR ${user} <> :${USER})` : undefined;
+  const notSelf = user && selfPossible(spec, caller) ? `(${user} IS NULL OR ${user} <> :${USER})` : undefined;
   const teamPossible = team && caller.teamId;
   // The relation is three classes, but each test in it is one of a complementary pair: SELF or not,
   // then (not SELF) the caller's team or not.

@@ -174,10 +174,13 @@ const NO = [false] as const;
  * The classes rows of a type can fall into for this caller (no SELF for a role that is not a
  * person, no restricted rows in a tenant where no one restricted processing, …).
  */
+/** Whether a row of this type can be SELF to the caller (only roles that act as the person, through a related user). */
+export const selfPossible = (spec: SubjectSpec, caller: RelatingCaller): boolean => Boolean(spec.relatedUser && ROLE_TRAITS[caller.role as Role].actsAsPerson);
+
 export function classesOf(spec: SubjectSpec, caller: RelatingCaller, partnerInstaller?: string, people: PeopleFacts = PeopleFacts.NONE): SubjectClass[] {
   const relations = RELATIONS.filter(
     (relation) =>
-      (relation !== 'SELF' || (spec.relatedUser && ROLE_TRAITS[caller.role as Role].actsAsPerson)) &&
+      (relation !== 'SELF' || selfPossible(spec, caller)) &&
       (relation !== 'SAME_TEAM' || (spec.team && caller.teamId)),
   );
   const installers = spec.installer && partnerInstaller ? BOTH : NO;

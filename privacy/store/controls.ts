@@ -42,16 +42,30 @@ export class TenantControls {
     return this.objections.size > 0 && !!this.objections.get(`${type}:${id}`)?.has(purpose as ObjectablePurpose);
   }
 
+  /** The id lists below, made once each (the engine asks for them for every class of every condition it writes). */
+  private readonly idLists = new Map<string, string[]>();
+
   /** Ids of one subject type whose processing is restricted (for SQL conditions of many-person lists). */
   restrictedIds(type: string): string[] {
-    return this.idsOf(this.restricted, type);
+    if (this.restricted.size === 0) return [];
+    return this.listed(`R|${type}`, () => this.idsOf(this.restricted, type));
   }
 
   /** Ids of one subject type that object to the purpose. */
   objectorIds(type: string, purpose: string): string[] {
     if (this.objections.size === 0) return [];
-    const keys = [...this.objections].filter(([, purposes]) => purposes.has(purpose as ObjectablePurpose)).map(([key]) => key);
-    return this.idsOf(keys, type);
+    return this.listed(`O|${type}|${purpose}`, () =>
+      this.idsOf(
+        [...this.objections].filter(([, purposes]) => purposes.has(purpose as ObjectablePurpose)).map(([key]) => key),
+        type,
+      ),
+    );
+  }
+
+  private listed(key: string, make: () => string[]): string[] {
+    let ids = this.idLists.get(key);
+    if (!ids) this.idLists.set(key, (ids = make()));
+    return ids;
   }
 
   private idsOf(keys: Iterable<string>, type: string): string[] {
