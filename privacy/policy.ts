@@ -323,3 +323,23 @@ export function mayActOnConsent(
     return actor === caller.role;
   });
 }
+
+/* ------------------------------------------------------------------------------------------------
+ * Who reads the privacy subgraph's records, and who adds people's data.
+ * ---------------------------------------------------------------------------------------------- */
+
+/** How far a role reads a kind of privacy record: every tenant's, its own tenant's, or only those about the person in its token. */
+export type RecordScope = 'ALL_TENANTS' | 'OWN_TENANT' | 'OWN_DATA';
+
+/**
+ * Privacy requests and the audit log: the DPO every tenant's, a tenant ADMIN (the controller) their
+ * tenant's, a user the requests about themselves; a role not named reads none. A user's own data
+ * access log (`myDataAccessLog`) is for every role that acts as the person in its token.
+ */
+export const PRIVACY_RECORD_ACCESS: Record<'privacyRequests' | 'auditLog', Partial<Record<Role, RecordScope>>> = {
+  privacyRequests: { DPO: 'ALL_TENANTS', ADMIN: 'OWN_TENANT', MEMBER: 'OWN_DATA' },
+  auditLog: { DPO: 'ALL_TENANTS', ADMIN: 'OWN_TENANT' },
+};
+
+/** Roles that add contacts, each as the contact's owner (the tenant's own users). */
+export const CONTACT_CREATORS: readonly Role[] = ['ADMIN', 'MEMBER'];

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { badUserInput, forbidden } from '../../platform/errors';
-import { ROLE_TRAITS } from '../../privacy/policy';
+import { CONTACT_CREATORS } from '../../privacy/policy';
 import type { SubgraphContext } from '../shared/context';
 import { parsePhone } from '../shared/phone';
 import { ContactEntity, type ContactRow, type LeadSource } from './entities';
@@ -32,7 +32,7 @@ function validBirthDate(value: string, now: Date): boolean {
  * re-collecting data of a person who asked to be forgotten, and should not without a new basis.
  */
 export async function createContact(args: { input: unknown }, { caller, scope, privacy }: SubgraphContext<ContactLoaders>, now = new Date()): Promise<{ contact: ContactRow; suppressed: boolean }> {
-  if (!ROLE_TRAITS[caller.role].actsAsPerson || caller.role === 'DPO') throw forbidden('Only a user of the tenant (ADMIN or MEMBER) may add contacts');
+  if (!CONTACT_CREATORS.includes(caller.role)) throw forbidden('Only a user of the tenant (ADMIN or MEMBER) may add contacts');
   const parsed = input.safeParse(args.input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

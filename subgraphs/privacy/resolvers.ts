@@ -1,6 +1,6 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { badUserInput, forbidden } from '../../platform/errors';
-import { isPurpose, isRole } from '../../privacy/policy';
+import { PRIVACY_RECORD_ACCESS, ROLE_TRAITS, isPurpose, isRole } from '../../privacy/policy';
 import type { AuditFilter, AuditQueries } from '../../privacy/rights/audit-queries';
 import { disclosedFields } from '../../privacy/rights/export-document';
 import type { RightsService } from '../../privacy/rights/service';
@@ -72,10 +72,11 @@ export const privacyResolvers: GraphQLResolverMap<Context> = {
       const afterId = openCursor(context, 'privacyRequests', after);
       const afterRow = afterId ? await loaders.rights.requests.get(afterId) : null;
       if (afterId && !afterRow) throw badUserInput('Argument "after" is not a valid cursor', 'after');
-      // The DPO sees every tenant's requests, the ADMIN their tenant's; anyone else only requests about themselves.
+      // How far the role reads requests is policy data (PRIVACY_RECORD_ACCESS).
+      const reach = PRIVACY_RECORD_ACCESS.privacyRequests[caller.role];
+      if (!reach) throw forbidden('This role may not list privacy requests');
       const scope =
-        caller.role === 'DPO' ? {} : caller.role === 'ADMIN' ? { tenantId: caller.tenantId } : caller.role === 'MEMBER' ? { tenantId: caller.tenantId, subject: { type: 'USER' as const, id: caller.userId } } : null;
-      if (!scope) throw forbidden('This role may not list privacy requests');
+        reach === 'ALL_TENANTS' ? {} : reach === 'OWN_TENANT' ? { tenantId: caller.tenantId } : { tenantId: caller.tenantId, subject: { type: 'USER' as const, id: caller.userId } };
       const rows = await loaders.rights.requests.list({ ...scope, status: args.status, overdueAt: args.overdue ? Date.now() : undefined, after: afterRow ? { receivedAt: afterRow.receivedAt, id: afterRow.id } : undefined, limit: first });
       return connection(context, 'privacyRequests', rows, first, (row) => row);
     },
@@ -87,14 +88,15 @@ export const privacyResolvers: GraphQLResolverMap<Context> = {
     },
     auditLog: async (_: unknown, args: { filter?: Record<string, unknown> | null; first?: unknown; after?: unknown }, context: Context) => {
       const { caller, loaders } = context;
-      if (caller.role !== 'DPO' && caller.role !== 'ADMIN') throw forbidden('Only the DPO, or the tenant ADMIN for their tenant, reads the audit log');
+      const reach = PRIVACY_RECORD_ACCESS.auditLog[caller.role];
+      if (reach !== 'ALL_TENANTS' && reach !== 'OWN_TENANT') throw forbidden('Only the DPO, or the tenant ADMIN for their tenant, reads the audit log');
       const { first, after } = parseWindow({ first: args.first, after: args.after });
       const raw = args.filter ?? {};
       const from = raw.from instanceof Date ? raw.from : undefined;
       const to = raw.to instanceof Date ? raw.to : undefined;
       if (from && to && from > to) throw badUserInput('Argument "filter.from" must not be after "filter.to"', 'filter.from');
       const filter: AuditFilter = {
-        tenantId: caller.role === 'ADMIN' ? caller.tenantId : raw.tenantId === undefined || raw.tenantId === null ? undefined : parseId(raw.tenantId, 'filter.tenantId'),
+        tenantId: reach === 'OWN_TENANT' ? caller.tenantId : raw.tenantId === undefined || raw.tenantId === null ? undefined : parseId(raw.tenantId, 'filter.tenantId'),
         subject: raw.subject ? parseSubject(raw.subject as { type?: unknown; id?: unknown }, 'filter.subject') : undefined,
         actorId: raw.actor === undefined || raw.actor === null ? undefined : parseId(raw.actor, 'filter.actor'),
         role: FILTER_TEXT(raw.role, 'filter.role', isRole),
@@ -112,7 +114,7 @@ export const privacyResolvers: GraphQLResolverMap<Context> = {
     myDataAccessLog: async (_: unknown, args: { first?: unknown; after?: unknown }, context: Context) => {
       const { caller, loaders } = context;
       // About the person in the token: only roles that act as that person have a log of their own here.
-      if (caller.role !== 'ADMIN' && caller.role !== 'MEMBER' && caller.role !== 'DPO') throw forbidden('This role has no data access log of its own');
+      if (!ROLE_TRAITS[caller.role].actsAsPerson) throw forbidden('This role has no data access log of its own');
       const { first, after } = parseWindow({ first: args.first, after: args.after });
       const afterId = openCursor(context, 'myDataAccessLog', after);
       const position = afterId ? await loaders.audit.position(afterId) : undefined;
