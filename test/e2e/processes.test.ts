@@ -24,7 +24,7 @@ function outputOf(child: ChildProcess): () => string {
   return () => text;
 }
 
-async function waitForHealth(url: string, timeoutMs = 45_000): Promise<number> {
+async function waitForHealth(url: string, timeoutMs = 90_000): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   let status = 0;
   while (Date.now() < deadline) {
@@ -54,6 +54,10 @@ async function askMe(gatewayUrl: string) {
   const token = await mintDevToken({ sub: user.id, tenant: user.tenantId, role: 'ADMIN' });
   return postGraphQL(gatewayUrl, { query: '{ me { name contacts(first: 1) { totalCount } calls(first: 1) { totalCount } lastLocation { recordedAt } } }' }, { authorization: `Bearer ${token}` });
 }
+
+// A fresh store is migrated and seeded by the process itself (five stores, triggers, the search
+// index): on MariaDB beside another suite's worker that can take more than a minute.
+jest.setTimeout(150_000);
 
 let database: TestDatabase;
 beforeEach(async () => {
