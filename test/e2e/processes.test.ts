@@ -5,6 +5,7 @@ import { mintDevToken } from '../../gateway/dev-tokens';
 import { generateDemoData } from '../../seed/generate';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { startRelay, until } from '../helpers/relay';
+import { stackPortEnv } from '../helpers/ports';
 import { postGraphQL } from '../helpers/stack';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -44,9 +45,8 @@ function stop(child: ChildProcess): Promise<number | null> {
   });
 }
 
-const basePort = 20000 + Math.floor(Math.random() * 20000);
-const ports = { PORT: basePort, ACCOUNTS_PORT: basePort + 1, CONTACTS_PORT: basePort + 2, CALLS_PORT: basePort + 3, LOCATION_PORT: basePort + 4, PRIVACY_PORT: basePort + 5 };
-const portEnv = Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)]));
+let portEnv: Record<string, string>;
+let ports: Record<'PORT' | 'ACCOUNTS_PORT' | 'CONTACTS_PORT' | 'CALLS_PORT' | 'LOCATION_PORT' | 'PRIVACY_PORT', number>;
 const demo = generateDemoData();
 
 async function askMe(gatewayUrl: string) {
@@ -62,6 +62,8 @@ jest.setTimeout(150_000);
 let database: TestDatabase;
 beforeEach(async () => {
   database = await createTestDatabase();
+  portEnv = (await stackPortEnv()).env;
+  ports = Object.fromEntries(Object.entries(portEnv).map(([k, v]) => [k, Number(v)])) as typeof ports;
 });
 afterEach(() => database.drop());
 

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { mintDevToken } from '../../gateway/dev-tokens';
 import { generateDemoData } from '../../seed/generate';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { stackPortEnv } from '../helpers/ports';
 import { postGraphQL } from '../helpers/stack';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -29,18 +30,14 @@ afterAll(() => database.drop());
 
 describe('tracing', () => {
   it('when turned on, follows one request from the gateway into the subgraphs in one trace, without personal values', async () => {
-    const port = 20000 + Math.floor(Math.random() * 20000);
+    const { gateway: port, env: portEnv } = await stackPortEnv();
     const env = {
       ...process.env,
       NODE_ENV: 'development',
       LOG_LEVEL: 'warn',
       TRACING: 'console',
       DATABASE_URL: database.url,
-      PORT: String(port),
-      ACCOUNTS_PORT: String(port + 1),
-      CONTACTS_PORT: String(port + 2),
-      CALLS_PORT: String(port + 3),
-      LOCATION_PORT: String(port + 4),
+      ...portEnv,
     };
     const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
