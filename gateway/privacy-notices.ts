@@ -75,19 +75,26 @@ export function entityRows(data: unknown, fetchPath: Path, representations: read
  */
 export function mergePrivacyNotices(data: unknown, batches: readonly SubgraphNotices[]): PrivacyExtension {
   const privacy: PrivacyExtension = { rows: [], notices: [] };
-  // Two subgraphs may hide fields of the same object: it is still one row.
+  // Two subgraphs may hide fields of the same object: it is still one row, known by its dotted path.
   const rowIndex = new Map<string, number>();
-  const rowOf = (path: Path): number => {
-    const key = path.join('.');
+  // The rows of an `_entities` fetch repeat the same few tails (`calls.nodes.0`, …) under each entity.
+  const tails = new Map<string, (string | number)[]>();
+  const rowOf = (row: ClientRow): number => {
+    const key = row.rest === '' ? row.baseKey : row.baseKey === '' ? row.rest : `${row.baseKey}.${row.rest}`;
     let index = rowIndex.get(key);
-    if (index === undefined) rowIndex.set(key, (index = privacy.rows.push(path) - 1));
+    if (index === undefined) {
+      let tail = tails.get(row.rest);
+      if (!tail) tails.set(row.rest, (tail = pathSegments(row.rest)));
+      rowIndex.set(key, (index = privacy.rows.push([...row.base, ...tail]) - 1));
+    }
     return index;
   };
   for (const { fetchPath, wire, representations } of batches) {
     // Wire row i becomes client row renumbered[i]; rows the client's data does not hold are dropped.
-    const renumbered = clientRowPaths(data, fetchPath, wire.rows, representations).map((path) => (path ? rowOf(path) : -1));
+    const renumbered = clientRows(data, fetchPath, wire.rows, representations).map((row) => (row ? rowOf(row) : -1));
     for (const { field, effect, reason, rows } of wire.groups) {
-      const placed = rows.map((row) => renumbered[row]!).filter((row) => row >= 0);
+      const placed: number[] = [];
+      for (const row of rows) if (renumbered[row]! >= 0) placed.push(renumbered[row]!);
       if (placed.length > 0) privacy.notices.push({ field, effect, reason, rows: placed });
     }
   }
@@ -108,21 +115,30 @@ export const privacyNotices: ApolloServerPlugin<GatewayContext> = {
   },
 };
 
+/** A row in the client's response: the path of the object a fetch answered for, then the rest in dotted form. */
+interface ClientRow {
+  base: Path;
+  /** `base` joined with dots. */
+  baseKey: string;
+  rest: string;
+}
+
 /**
  * Where each row a subgraph reported sits in the client's response. A fetch at the root answers
  * under the same keys; an `_entities` fetch answers for the objects at `fetchPath`, in order.
  */
-function clientRowPaths(data: unknown, fetchPath: Path, rows: readonly string[], representations?: readonly Record<string, unknown>[]): (Path | undefined)[] {
+function clientRows(data: unknown, fetchPath: Path, rows: readonly string[], representations?: readonly Record<string, unknown>[]): (ClientRow | undefined)[] {
   const prefix = fetchPath.filter((p) => p !== '@');
-  let entities: (Path | undefined)[] | undefined;
+  const root: ClientRow = { base: prefix, baseKey: prefix.join('.'), rest: '' };
+  let entities: (ClientRow | undefined)[] | undefined;
   return rows.map((dotted) => {
     if (dotted === '_entities') return undefined;
-    if (!dotted.startsWith(ENTITIES)) return [...prefix, ...pathSegments(dotted)];
+    if (!dotted.startsWith(ENTITIES)) return { ...root, rest: dotted };
     const end = dotted.indexOf('.', ENTITIES.length);
     const index = Number(end === -1 ? dotted.slice(ENTITIES.length) : dotted.slice(ENTITIES.length, end));
-    entities ??= entityRows(data, fetchPath, representations);
-    const base = entities[index];
-    if (!base) return undefined;
-    return end === -1 ? base : [...base, ...pathSegments(dotted.slice(end + 1))];
+    entities ??= entityRows(data, fetchPath, representations).map((path) => (path ? { base: path, baseKey: path.join('.'), rest: '' } : undefined));
+    const entity = entities[index];
+    if (!entity) return undefined;
+    return end === -1 ? entity : { ...entity, rest: dotted.slice(end + 1) };
   });
 }

@@ -44,6 +44,7 @@ export interface NoticeGroup {
 export class NoticeLog {
   private readonly rows: string[] = [];
   private readonly rowIndex = new Map<ResponsePath | undefined, number>();
+  private readonly prefixes = new Map<ResponsePath, string>();
   private readonly groups: NoticeGroup[] = [];
   /** Per decision (mostly shared, memoized objects), per field: its group. */
   private readonly byDecision = new Map<Decision, Map<string, NoticeGroup>>();
@@ -71,19 +72,23 @@ export class NoticeLog {
   private rowOf(row: ResponsePath | undefined): number {
     let index = this.rowIndex.get(row);
     if (index === undefined) {
-      index = this.rows.push(row ? spell(row) : '') - 1;
+      index = this.rows.push(row ? this.spell(row) : '') - 1;
       this.rowIndex.set(row, index);
     }
     return index;
   }
 
+  /** Dotted path of a row; the rows of a list share their parent's prefix, spelled once. */
+  private spell(path: ResponsePath): string {
+    if (!path.prev) return String(path.key);
+    let prefix = this.prefixes.get(path.prev);
+    if (prefix === undefined) this.prefixes.set(path.prev, (prefix = this.spell(path.prev)));
+    return `${prefix}.${path.key}`;
+  }
+
   toWire(): NoticeWire {
     return { rows: this.rows, groups: this.groups };
   }
-}
-
-function spell(path: ResponsePath): string {
-  return path.prev ? `${spell(path.prev)}.${path.key}` : String(path.key);
 }
 
 /** A dotted wire path back to segments (digits are list indices). */
