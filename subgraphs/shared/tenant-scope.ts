@@ -112,8 +112,11 @@ export class TenantScope {
   }
 
   /**
-   * The first page of a child list for many parents in ONE statement: rows are ranked per parent
-   * with ROW_NUMBER() and the top `first + 1` of each are kept. Returns rows grouped by parent id,
+   * The first page of a child list for many parents, in one statement per hundred parents: each parent's top
+   * `first + 1` rows in the list's order, read by a subquery of its own with its own LIMIT, the
+   * subqueries joined by UNION ALL. Each walks the (tenant, parent, order) index and stops at its
+   * limit, so the work is that of the rows returned however many rows a parent holds (ranking
+   * every row of the parents with ROW_NUMBER() read them all). Returns rows grouped by parent id,
    * in page order.
    */
   async pagesByParent<T extends ObjectLiteral>(
@@ -124,25 +127,38 @@ export class TenantScope {
   ): Promise<Map<string, T[]>> {
     const grouped = new Map<string, T[]>();
     if (parentIds.length === 0) return grouped;
-    const orderSql = (alias: string) => [...query.order.map((term) => `${term.sql(alias)} ${query.direction}`), `${alias}.id ${query.direction}`].join(', ');
-    const ranked = this.select(entity, 'r')
-      .select('r.id', 'id')
-      .addSelect(`ROW_NUMBER() OVER (PARTITION BY r.${parentColumn} ORDER BY ${orderSql('r')})`, 'rn')
-      .andWhere(`r.${parentColumn} IN (:...parentIds)`, { parentIds: [...new Set(parentIds)] }) as unknown as SelectQueryBuilder<ObjectLiteral>;
-    query.filter?.(ranked, 'r');
-    this.applyKeyset(ranked, entity, 'r', query);
-    for (const term of query.order) if (term.params) ranked.setParameters(term.params);
-
-    const outer = this.select(entity, 'e')
-      .andWhere(`e.id IN (SELECT ranked.id FROM (${ranked.getQuery()}) ranked WHERE ranked.rn <= :pageLimit)`)
-      .setParameters({ ...ranked.getParameters(), pageLimit: query.first + 1 }) as unknown as SelectQueryBuilder<ObjectLiteral>;
-    this.applyOrder(outer, 'e', query);
-    const rows = (await outer.getMany()) as T[];
-    for (const row of rows) {
-      const parent = String(row[parentColumn]);
-      const list = grouped.get(parent);
-      if (list) list.push(row);
-      else grouped.set(parent, [row]);
+    // One parent's page, written once; each parent's copy differs only in its parameter's name.
+    const onePage = this.select(entity, 'r').select('r.id', 'id').andWhere(`r.${parentColumn} = :pageParent`) as unknown as SelectQueryBuilder<ObjectLiteral>;
+    query.filter?.(onePage, 'r');
+    this.applyKeyset(onePage, entity, 'r', query);
+    this.applyOrder(onePage, 'r', query);
+    onePage.limit(query.first + 1);
+    const text = onePage.getQuery();
+    const shared = onePage.getParameters();
+    // Every copy binds its own values: a statement stays under the stores' limits on bound values
+    // (SQLite 32,766, MySQL 65,535) and SQLite's 500 terms of a compound select.
+    const perPage = boundValues(text, shared);
+    const chunk = Math.max(1, Math.min(MAX_PARENTS_PER_STATEMENT, Math.floor(MAX_BOUND_VALUES / perPage)));
+    const parents = [...new Set(parentIds)];
+    for (let start = 0; start < parents.length; start += chunk) {
+      const parameters: Record<string, unknown> = { ...shared };
+      const union = parents
+        .slice(start, start + chunk)
+        .map((id, i) => {
+          parameters[`pageParent${i}`] = id;
+          return `SELECT p${i}.id FROM (${text.replace(/:pageParent\b/g, `:pageParent${i}`)}) p${i}`;
+        })
+        .join(' UNION ALL ');
+      const outer = this.select(entity, 'e')
+        .andWhere(`e.id IN (SELECT u.id FROM (${union}) u)`)
+        .setParameters(parameters) as unknown as SelectQueryBuilder<ObjectLiteral>;
+      this.applyOrder(outer, 'e', query);
+      for (const row of (await outer.getMany()) as T[]) {
+        const parent = String(row[parentColumn]);
+        const list = grouped.get(parent);
+        if (list) list.push(row);
+        else grouped.set(parent, [row]);
+      }
     }
     return grouped;
   }
@@ -219,4 +235,19 @@ function tenantColumnOf(metadata: EntityMetadata): string {
   if (metadata.findColumnWithPropertyName('tenantId')) return 'tenantId';
   if (metadata.name === 'Tenant') return 'id';
   throw new Error(`${metadata.name} has no tenantId column and cannot be scoped`);
+}
+
+/** Parents whose pages one statement reads (pagesByParent): the batch a list's loader makes of one response's parents. */
+const MAX_PARENTS_PER_STATEMENT = 100;
+/** Bound values one statement may carry, well under both stores' limits. */
+const MAX_BOUND_VALUES = 20_000;
+
+/** How many values a statement's text binds: one per named parameter, a list's length for `:...name`. */
+function boundValues(text: string, parameters: ObjectLiteral): number {
+  let count = 0;
+  for (const [, spread, name] of text.matchAll(/:(\.\.\.)?(\w+)/g)) {
+    const value = parameters[name!];
+    count += spread && Array.isArray(value) ? value.length : 1;
+  }
+  return Math.max(count, 1);
 }

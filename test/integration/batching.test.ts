@@ -41,4 +41,30 @@ describe('batching', () => {
     expect(small.statements).toBe(large.statements);
     expect(large.statements).toBeLessThanOrEqual(6 + 3);
   });
+
+  it('gives each of more than a hundred parents in one batch the page it has alone, newest first, with the right look-ahead', async () => {
+    // Every user's contacts in one response: the calls subgraph gets all of them in one _entities
+    // fetch, more parents than one statement reads.
+    const res = await t.query(
+      `{ users(first: 20) { nodes { contacts(first: 25) { nodes { id calls(first: 2) { totalCount pageInfo { hasNextPage } nodes { id startedAt } } } } } } }`,
+      { token },
+    );
+    expect(res.body.errors).toBeUndefined();
+    type Calls = { totalCount: number; pageInfo: { hasNextPage: boolean }; nodes: { id: string; startedAt: string }[] };
+    const contacts = (res.body.data.users.nodes as { contacts: { nodes: { id: string; calls: Calls }[] } }[]).flatMap((u) => u.contacts.nodes);
+    expect(contacts.length).toBeGreaterThan(100);
+    let withCalls = 0;
+    for (const contact of contacts) {
+      const alone = await t.query('query($id: ID!) { contact(id: $id) { calls(first: 2) { totalCount pageInfo { hasNextPage } nodes { id startedAt } } } }', { token, variables: { id: contact.id } });
+      expect(alone.body.errors).toBeUndefined();
+      expect(contact.calls).toEqual(alone.body.data.contact.calls);
+      // The page agrees with the count, which another statement makes: two rows, then more or not.
+      const { totalCount, pageInfo, nodes } = contact.calls;
+      expect(nodes.length).toBe(Math.min(2, totalCount));
+      expect(pageInfo.hasNextPage).toBe(totalCount > 2);
+      if (nodes.length === 2) expect(nodes[0]!.startedAt >= nodes[1]!.startedAt).toBe(true);
+      if (nodes.length > 0) withCalls += 1;
+    }
+    expect(withCalls).toBeGreaterThan(50);
+  });
 });
