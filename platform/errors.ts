@@ -11,6 +11,8 @@ export const ErrorCode = {
   NOT_FOUND: 'NOT_FOUND',
   /** A rights request is not in a status from which this transition is allowed. */
   INVALID_TRANSITION: 'INVALID_TRANSITION',
+  /** An export document that is no longer held: past its retention after completion, or its person erased. */
+  EXPORT_EXPIRED: 'EXPORT_EXPIRED',
   QUERY_TOO_DEEP: 'QUERY_TOO_DEEP',
   QUERY_TOO_COSTLY: 'QUERY_TOO_COSTLY',
   TOO_MANY_ALIASES: 'TOO_MANY_ALIASES',

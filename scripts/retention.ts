@@ -15,7 +15,7 @@ async function main(): Promise<number> {
   const subgraphUrls = config.dataSubgraphUrls;
   const store = await openDatabase(PRIVACY_STORE, config.databaseUrl);
   try {
-    const report = await runRetention({ subgraphUrls, internalSecret: config.internalSecret, store, auditKey: config.auditKey });
+    const report = await runRetention({ subgraphUrls, internalSecret: config.internalSecret, store, auditKey: config.auditKey, exportRetentionDays: config.exportRetentionDays });
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     return 0;
   } finally {

@@ -142,6 +142,7 @@ export function startRetentionSchedule(subgraphs: Record<SubgraphName, RunningSu
     store: stores.privacy,
     auditKey: config.auditKey,
     intervalMs: config.retentionIntervalMs,
+    exportRetentionDays: config.exportRetentionDays,
   });
   schedule.start();
   return schedule;

@@ -4,6 +4,8 @@ import type { DataSource } from 'typeorm';
 import { childLogger } from '../../platform/logger';
 import { callRights } from '../rights/client';
 import type { PersonRef, RightsAnswers } from '../rights/contract';
+import { DAY_MS } from '../rights/lifecycle';
+import { PrivacyRequestStore } from '../rights/requests';
 import { AuditLog } from '../store/audit';
 import { JobLeases } from '../store/leases';
 
@@ -32,6 +34,8 @@ export interface TenantRetention {
   tenantId: string;
   /** Accounts purged after their expiry period. */
   accountsPurged: number;
+  /** Access and export documents deleted from the privacy store after their period. */
+  exportsExpired: number;
   entities: EntityRetention[];
 }
 
@@ -59,12 +63,17 @@ export interface RetentionOptions {
   leaseMs?: number;
   /** For a schedule: do not run when the job completed less than this long ago. */
   notCompletedWithinMs?: number;
+  /** Days an access or export document is held after its request completed (default 30, `EXPORT_RETENTION_DAYS`). */
+  exportRetentionDays?: number;
 }
 
 const log = childLogger('retention');
 
 /** A run stops rather than loop for ever on a round that keeps reporting more (a store that does not delete). */
 const MAX_ROUNDS = 100_000;
+
+/** How long an export document is held after completion when nothing is configured. */
+export const DEFAULT_EXPORT_RETENTION_DAYS = 30;
 
 const counter = (subgraph: string, entity: string): EntityRetention => ({ subgraph, entity, deleted: 0, anonymized: 0, unlinked: 0, closed: 0, drained: 0 });
 
@@ -111,6 +120,7 @@ async function retainEverything(options: RetentionOptions, now: Date, renew: () 
     for (const tenantId of (await call(subgraph, { op: 'tenants' })).tenantIds) tenants.add(tenantId);
   }
   const audit = new AuditLog(options.store, options.auditKey);
+  const requests = new PrivacyRequestStore(options.store);
   const report: TenantRetention[] = [];
   for (const tenantId of [...tenants].sort()) {
     await renew();
@@ -134,6 +144,14 @@ async function retainEverything(options: RetentionOptions, now: Date, renew: () 
         if (!answer.more && answer.due.length < limit) break;
       }
     }
+    // Copies of people's data that exports made: held for a period after completion, then deleted.
+    let exportsExpired = 0;
+    const completedBefore = now.getTime() - (options.exportRetentionDays ?? DEFAULT_EXPORT_RETENTION_DAYS) * DAY_MS;
+    for (;;) {
+      const expired = await requests.expireExports(tenantId, completedBefore, limit);
+      exportsExpired += expired;
+      if (expired < limit) break;
+    }
     const entities = [...counts.values()];
     await audit.append(
       {
@@ -147,12 +165,12 @@ async function retainEverything(options: RetentionOptions, now: Date, renew: () 
         correlationId: null,
         service: 'retention',
         action: 'RETENTION_RUN',
-        detail: JSON.stringify({ now: now.toISOString(), accountsPurged, entities: Object.fromEntries(entities.map((e) => [`${e.subgraph}.${e.entity}`, nonZero(e)])) }),
+        detail: JSON.stringify({ now: now.toISOString(), accountsPurged, exportsExpired, entities: Object.fromEntries(entities.map((e) => [`${e.subgraph}.${e.entity}`, nonZero(e)])) }),
       },
       [],
       now,
     );
-    report.push({ tenantId, accountsPurged, entities });
+    report.push({ tenantId, accountsPurged, exportsExpired, entities });
     log.info({ tenantId, accountsPurged }, 'retention applied');
 
     /** Erases a person as an erasure request does: every subgraph's entities page by page, the reporting subgraph last. */

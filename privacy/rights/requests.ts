@@ -265,6 +265,23 @@ export class PrivacyRequestStore {
     }
   }
 
+  /**
+   * Deletes the stored documents of a tenant's access and export requests that completed before
+   * `completedBefore` (at most `limit` requests per call); returns how many requests lost theirs.
+   * The request and its receipt (the document's SHA-256) stay; the document is gone.
+   */
+  async expireExports(tenantId: string, completedBefore: number, limit: number): Promise<number> {
+    const q = (name: string) => this.store.driver.escape(name);
+    const due: { id: string }[] = await this.store.query(
+      `SELECT r.${q('id')} AS ${q('id')} FROM ${q('privacy_requests')} r WHERE r.${q('tenantId')} = ? AND r.${q('status')} = 'COMPLETED' ` +
+        `AND r.${q('type')} IN ('ACCESS', 'EXPORT') AND r.${q('completedAt')} < ? ` +
+        `AND EXISTS (SELECT 1 FROM ${q('privacy_export_parts')} p WHERE p.${q('requestId')} = r.${q('id')}) LIMIT ${Math.max(1, Math.floor(limit))}`,
+      [tenantId, completedBefore],
+    );
+    for (const { id } of due) await this.store.getRepository(PrivacyExportPartEntity).delete({ requestId: id });
+    return due.length;
+  }
+
   parts(requestId: string): Promise<PrivacyExportPartRow[]> {
     return this.store.getRepository(PrivacyExportPartEntity).find({ where: { requestId }, order: { subgraph: 'ASC', entity: 'ASC', page: 'ASC' } });
   }

@@ -41,6 +41,10 @@ export interface RightsServiceDeps {
 const notFound = () => new GraphQLError('No such privacy request', { extensions: { code: ErrorCode.NOT_FOUND } });
 const invalidTransition = (transition: Transition, status: RequestStatus) =>
   new GraphQLError(`A privacy request in status ${status} does not allow this (${transition})`, { extensions: { code: ErrorCode.INVALID_TRANSITION } });
+const exportExpired = () =>
+  new GraphQLError('This export is no longer held (documents are kept for a period after completion, and go with an erasure of the person): submit a new request', {
+    extensions: { code: ErrorCode.EXPORT_EXPIRED },
+  });
 const unavailable = (error: unknown) =>
   new GraphQLError('A subgraph holding the subject’s data is unavailable; try again shortly', { extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, ...(error instanceof RightsCallError ? { serviceName: error.subgraph } : {}) } });
 
@@ -276,7 +280,10 @@ export class RightsService {
     if (!allowed) throw forbidden('Only the person it is about, the DPO, or for a contact the tenant ADMIN reads an export');
     if (request.type !== 'ACCESS' && request.type !== 'EXPORT') throw badUserInput('Only an access or export request has a document', 'requestId');
     if (request.status !== 'COMPLETED') return null;
-    const document = assembleExport(request, await this.deps.requests.parts(id));
+    // A completed export always holds its summary page: none left means retention or an erasure removed the document.
+    const parts = await this.deps.requests.parts(id);
+    if (parts.length === 0) throw exportExpired();
+    const document = assembleExport(request, parts);
     const receipt = JSON.parse(request.result ?? '{}') as { sha256?: string; schemaVersion?: number };
     return { document, sha256: sha256(document), schemaVersion: receipt.schemaVersion ?? 1 };
   }

@@ -38,6 +38,7 @@ const schema = z.object({
   SHUTDOWN_TIMEOUT_MS: shutdownTimeout,
   RETENTION_SCHEDULE: z.enum(['on', 'off']).optional(),
   RETENTION_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(525_600).default(1440),
+  EXPORT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
 });
 
 /** Secrets that may come from a mounted file instead (`PSEUDONYM_SECRET_FILE=/run/secrets/pseudonym`). */
@@ -72,6 +73,8 @@ export interface SubgraphConfig {
   retentionSchedule: boolean;
   /** How often the retention run is due. */
   retentionIntervalMs: number;
+  /** Days an access or export document is held after its request completed (then the retention run deletes it). */
+  exportRetentionDays: number;
   /** Where the privacy subgraph and the rights worker reach each data subgraph (its /graphql URL; the rights path replaces it). */
   dataSubgraphUrls: Record<DataSubgraphName, string>;
   /** More requests about one subject in 30 days are rejected as manifestly excessive. */
@@ -103,6 +106,7 @@ export function loadSubgraphConfig(env: NodeJS.ProcessEnv = process.env): Subgra
     shutdownTimeoutMs: parsed.SHUTDOWN_TIMEOUT_MS,
     retentionSchedule: (parsed.RETENTION_SCHEDULE ?? (parsed.NODE_ENV === 'test' ? 'off' : 'on')) === 'on',
     retentionIntervalMs: parsed.RETENTION_INTERVAL_MINUTES * 60_000,
+    exportRetentionDays: parsed.EXPORT_RETENTION_DAYS,
     dataSubgraphUrls: {
       accounts: parsed.ACCOUNTS_URL ?? `http://127.0.0.1:${parsed.ACCOUNTS_PORT}/graphql`,
       contacts: parsed.CONTACTS_URL ?? `http://127.0.0.1:${parsed.CONTACTS_PORT}/graphql`,

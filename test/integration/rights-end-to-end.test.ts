@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import { DEV_AUDIT_KEY, DEV_PSEUDONYM_SECRET } from '../../platform/env';
+import { DAY_MS } from '../../privacy/rights/lifecycle';
 import { PrivacyRequestStore } from '../../privacy/rights/requests';
+import { runRetention, type RetentionReport } from '../../privacy/retention/run';
+import { AuditLog } from '../../privacy/store/audit';
 import { createRightsWorker } from '../../privacy/rights/runtime';
 import { HttpRightsTransport } from '../../privacy/rights/transport';
 import { SUBGRAPHS } from '../../subgraphs';
@@ -70,6 +73,47 @@ describe('rights against the real subgraphs', () => {
     expect(pings.length).toBeGreaterThan(0);
     for (const row of [...calls, ...pings, { id: user.id }]) expect(text).toContain(row.id);
     expect(text).toContain(user.email!);
+  });
+
+  it('holds an export document for its retention period after completion, then the retention run deletes it and a read says EXPORT_EXPIRED', async () => {
+    const user = members().find((u) => u.email && u.phone && u.status === 'ACTIVE' && t.demo.callLogs.some((c) => c.userId === u.id))!;
+    const self = await t.tokenFor('MEMBER', { user: user.id });
+    const id = await executed(self, { subject: { type: 'USER', id: user.id }, type: 'EXPORT' }, { email: user.email!, phone: user.phone! });
+    await worker('exporter').drain();
+    const completed = (await new PrivacyRequestStore(t.stack.stores.privacy).get(id))!;
+    expect(completed.status).toBe('COMPLETED');
+    const receipt = (await gql(self, `{ privacyExport(requestId: "${id}") { sha256 } }`)).privacyExport.sha256 as string;
+    const parts = async () => (await t.stack.stores.privacy.query('SELECT COUNT(*) AS n FROM privacy_export_parts WHERE requestId = ?', [id]))[0].n;
+
+    const retain = (daysAfter: number) =>
+      runRetention({
+        subgraphUrls: Object.fromEntries(DATA_SUBGRAPH_NAMES.map((name) => [name, t.stack.subgraphs[name].url])),
+        internalSecret: loadSubgraphConfig().internalSecret,
+        store: t.stack.stores.privacy,
+        auditKey: DEV_AUDIT_KEY,
+        exportRetentionDays: 30,
+        now: () => new Date(completed.completedAt! + daysAfter * DAY_MS),
+      });
+    const expiredIn = (report: RetentionReport) => (report.ran ? report.tenants.find((r) => r.tenantId === tenant().id)!.exportsExpired : -1);
+
+    // Day 29: still held, still readable, the same document.
+    expect(expiredIn(await retain(29))).toBe(0);
+    expect(Number(await parts())).toBeGreaterThan(0);
+    expect((await gql(self, `{ privacyExport(requestId: "${id}") { sha256 } }`)).privacyExport.sha256).toBe(receipt);
+
+    // Day 31: the document is deleted; the request and its receipt stay.
+    expect(expiredIn(await retain(31))).toBeGreaterThanOrEqual(1);
+    expect(Number(await parts())).toBe(0);
+    const read = await t.query(`{ privacyExport(requestId: "${id}") { sha256 document } }`, { token: self });
+    expect(read.body.errors?.[0]?.extensions?.code).toBe('EXPORT_EXPIRED');
+    expect(JSON.stringify(read.body)).not.toContain(user.email!);
+    const after = (await new PrivacyRequestStore(t.stack.stores.privacy).get(id))!;
+    expect(after.status).toBe('COMPLETED');
+    expect(JSON.parse(after.result!).sha256).toBe(receipt);
+    // The run's audit record counts it; a second run at the same time finds nothing more.
+    const records = (await new AuditLog(t.stack.stores.privacy, DEV_AUDIT_KEY).records(tenant().id)).filter((r) => r.action === 'RETENTION_RUN');
+    expect(JSON.parse(records[records.length - 1]!.detail!).exportsExpired).toBeGreaterThanOrEqual(1);
+    expect(expiredIn(await retain(31))).toBe(0);
   });
 
   it('erases a contact through a killed worker and a stopped subgraph: IN_PROGRESS until run again, then complete, with no residue', async () => {
