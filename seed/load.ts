@@ -5,9 +5,10 @@ import { CallLogEntity } from '../subgraphs/calls/entities';
 import { ContactEntity, ContactSearchPendingEntity, ContactSearchTokenEntity } from '../subgraphs/contacts/entities';
 import { tokenRowsOf } from '../subgraphs/contacts/search-index';
 import { GeofenceEntity, LocationPingEntity } from '../subgraphs/location/entities';
-import { ConsentRecordEntity, PartnerAppEntity, PartnerInstallationEntity } from '../privacy/store/entities';
+import { ConsentRecordEntity, PartnerAppEntity, PartnerInstallationEntity, ProcessingControlEntity, type ProcessingControlRow } from '../privacy/store/entities';
+import type { UserRow } from '../subgraphs/accounts/entities';
 import type { SubgraphName } from '../subgraphs/shared/subgraph';
-import type { DemoData, DemoKind, DemoRow } from './generate';
+import { SEED_NOW, type DemoData, type DemoKind, type DemoRow } from './generate';
 
 export type SeedStores = Record<SubgraphName | 'privacy', DataSource>;
 
@@ -44,7 +45,13 @@ const TARGETS: { [K in DemoKind]: { store: keyof SeedStores; entity: EntitySchem
  */
 const DERIVED: { [K in DemoKind]?: { store: keyof SeedStores; entity: EntitySchema<any>; rows: (row: DemoData[K][number]) => ObjectLiteral[] } } = {
   contacts: { store: 'contacts', entity: ContactSearchTokenEntity, rows: tokenRowsOf },
+  // A closed account's expiry, as closing it records it (subgraphs/accounts/status.ts).
+  users: { store: 'privacy', entity: ProcessingControlEntity, rows: (user) => (user.status === 'CLOSED' ? [expiryOf(user)] : []) },
 };
+
+function expiryOf(user: UserRow): ProcessingControlRow {
+  return { tenantId: user.tenantId, subjectType: 'USER', subjectId: user.id, control: 'EXPIRY', purpose: '', requestId: null, recordedBy: user.id, recordedAt: user.statusSince ?? SEED_NOW };
+}
 
 /**
  * Buffers the rows of one table and writes them as multi-row INSERTs of one prepared shape

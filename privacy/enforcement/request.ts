@@ -336,6 +336,8 @@ export class PrivacyRequest {
     if (!person || person.type !== spec.person.type) return true;
     const { controls, purpose } = this.people;
     if (cls.restricted !== controls.isRestricted(person.type, person.id) || cls.objected !== controls.objectsTo(person.type, person.id, purpose)) return false;
+    // Known by id (the row has no status column of its own): the person's list is of one expiry state.
+    if (!spec.expiredWhen && cls.expired !== controls.isExpired(person.type, person.id)) return false;
     if (spec.relatedUser !== spec.person.column) return true;
     return (cls.relation === 'SELF') === (relationTo(this.options.caller, person.id) === 'SELF');
   }

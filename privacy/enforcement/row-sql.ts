@@ -37,6 +37,7 @@ const RESTRICTED = 'privacyRestricted';
 const OBJECTED = 'privacyObjected';
 const CHILD_BORN_AFTER = 'privacyChildBornAfter';
 const EXPIRED = 'privacyExpired';
+const EXPIRED_IDS = 'privacyExpiredId';
 
 /** One named parameter per id (`IN (:p0, :p1, …)`), so the condition is plain SQL on both stores whatever runs it. */
 const idList = (name: string, ids: readonly string[]): string => ids.map((_, i) => `:${name}${i}`).join(', ');
@@ -83,6 +84,9 @@ function classParts(cls: SubjectClass, spec: SubjectSpec, alias: string, caller:
     const state = `${alias}.${spec.expiredWhen.column}`;
     const value = `${EXPIRED}${spec.person.type}`;
     parts.push(binary(cls.expired, `${state} = :${value}`, `(${state} IS NULL OR ${state} <> :${value})`));
+  } else {
+    const expired = people.controls.expiredIds(spec.person.type);
+    if (expired.length > 0 && cls.hasPerson) parts.push(binary(cls.expired, inSet(person, `${EXPIRED_IDS}${spec.person.type}`, expired, true), inSet(person, `${EXPIRED_IDS}${spec.person.type}`, expired, false)));
   }
   return parts;
 }
@@ -134,6 +138,7 @@ export function renderCondition(condition: RowCondition, spec: SubjectSpec, alia
   people.controls.objectorIds(spec.person.type, people.purpose).forEach((id, i) => (params[`${OBJECTED}${spec.person.type}${i}`] = id));
   if (spec.birthDate) params[CHILD_BORN_AFTER] = people.childBornAfter;
   if (spec.expiredWhen) params[`${EXPIRED}${spec.person.type}`] = spec.expiredWhen.equals;
+  else people.controls.expiredIds(spec.person.type).forEach((id, i) => (params[`${EXPIRED_IDS}${spec.person.type}${i}`] = id));
   return { sql: `(${sql})`, params };
 }
 

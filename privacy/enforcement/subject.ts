@@ -112,6 +112,8 @@ export function subjectOfRow(spec: SubjectSpec, row: Record<string, unknown>, ca
     if (!controls.isEmpty) {
       if (controls.isRestricted(spec.person.type, person)) subject.restricted = true;
       if (controls.objectsTo(spec.person.type, person, people.purpose)) subject.objected = true;
+      // A closed account's expiry, recorded where the account is: it reaches the person's rows here too.
+      if (controls.isExpired(spec.person.type, person)) subject.expired = true;
     }
   }
   if (spec.birthDate) {
@@ -189,7 +191,8 @@ export function classesOf(spec: SubjectSpec, caller: RelatingCaller, partnerInst
   const restricted = people.controls.restrictedIds(spec.person.type).length > 0 ? BOTH : NO;
   const objected = people.controls.objectorIds(spec.person.type, people.purpose).length > 0 ? BOTH : NO;
   const children = spec.birthDate ? BOTH : NO;
-  const expiries = spec.expiredWhen ? BOTH : NO;
+  // An expired account: by the row's own status column where it has one, else by the person's id.
+  const expiriesOf = (hasPerson: boolean) => (spec.expiredWhen || (hasPerson && people.controls.expiredIds(spec.person.type).length > 0) ? BOTH : NO);
   const classes: SubjectClass[] = [];
   for (const relation of relations)
     for (const installer of installers)
@@ -198,6 +201,6 @@ export function classesOf(spec: SubjectSpec, caller: RelatingCaller, partnerInst
           for (const isRestricted of hasPerson ? restricted : NO)
             for (const isObjected of hasPerson ? objected : NO)
               for (const child of spec.ageUnknown ? [hasPerson] : children)
-                for (const expired of expiries) classes.push({ relation, installer, hasCounterpart, hasPerson, restricted: isRestricted, objected: isObjected, child, expired });
+                for (const expired of expiriesOf(hasPerson)) classes.push({ relation, installer, hasCounterpart, hasPerson, restricted: isRestricted, objected: isObjected, child, expired });
   return classes;
 }

@@ -7,6 +7,7 @@ import type { PersonRef, RightsAnswers } from '../rights/contract';
 import { DAY_MS } from '../rights/lifecycle';
 import { PrivacyRequestStore } from '../rights/requests';
 import { AuditLog } from '../store/audit';
+import { ProcessingControlStore, type ProcessingControl } from '../store/controls';
 import { JobLeases } from '../store/leases';
 
 /** The job's name in job_leases. */
@@ -75,6 +76,8 @@ const MAX_ROUNDS = 100_000;
 /** How long an export document is held after completion when nothing is configured. */
 export const DEFAULT_EXPORT_RETENTION_DAYS = 30;
 
+const EXPIRY: ProcessingControl = { kind: 'EXPIRY' };
+
 const counter = (subgraph: string, entity: string): EntityRetention => ({ subgraph, entity, deleted: 0, anonymized: 0, unlinked: 0, closed: 0, drained: 0 });
 
 /**
@@ -121,6 +124,7 @@ async function retainEverything(options: RetentionOptions, now: Date, renew: () 
   }
   const audit = new AuditLog(options.store, options.auditKey);
   const requests = new PrivacyRequestStore(options.store);
+  const controls = new ProcessingControlStore(options.store);
   const report: TenantRetention[] = [];
   for (const tenantId of [...tenants].sort()) {
     await renew();
@@ -137,8 +141,13 @@ async function retainEverything(options: RetentionOptions, now: Date, renew: () 
           total.closed += entity.closed;
           total.drained += entity.drained;
         }
+        // Each closed account's expiry as a control every subgraph reads (idempotent; a closing the
+        // product missed, or one this round made, is recorded here), before any purge lifts it.
+        for (const person of answer.expired ?? []) await controls.set(tenantId, person, EXPIRY, { requestId: runId, recordedBy: SYSTEM_ACTOR }, now);
         for (const person of answer.due) {
           await purge(person, subgraph);
+          // Nothing of the person is left to protect: the expiry goes with them.
+          await controls.lift(tenantId, person, EXPIRY);
           accountsPurged += 1;
         }
         if (!answer.more && answer.due.length < limit) break;

@@ -109,7 +109,11 @@ export interface RightsAnswers {
   fingerprints: { fingerprints: string[] };
   sweep: { residue: { entity: string; column: string; rows: number }[] };
   tenants: { tenantIds: string[] };
-  retain: { entities: RetentionCounts[]; due: PersonRef[]; more: boolean };
+  /**
+   * `expired`: the closed accounts in their expiry period (up to the round's limit), so the run
+   * records each one's EXPIRY control, which every subgraph reads (a closing this round included).
+   */
+  retain: { entities: RetentionCounts[]; due: PersonRef[]; more: boolean; expired?: PersonRef[] };
 }
 export type RightsAnswer<Op extends RightsCall['op']> = RightsAnswers[Op];
 

@@ -339,6 +339,7 @@ export class RightsPart {
   async retain(tenantId: string, now: Date, limit: number): Promise<RightsAnswers['retain']> {
     const entities: RetentionCounts[] = [];
     const due: PersonRef[] = [];
+    const expired: PersonRef[] = [];
     let more = false;
     for (const entity of this.options.inventory.entities) {
       const counts: RetentionCounts = { entity: entityName(entity), deleted: 0, closed: 0, drained: 0 };
@@ -365,10 +366,12 @@ export class RightsPart {
         });
         more ||= counts.closed === limit;
         const closedBefore = new Date(now.getTime() - days * DAY_MS);
-        const expired = await this.selectIds(this.options.store.manager, entity, tenantId, limit, (q) =>
+        const purgeable = await this.selectIds(this.options.store.manager, entity, tenantId, limit, (q) =>
           q.andWhere(`r.${status.column} = :closed`, { closed: status.closed }).andWhere(`r.${status.since} <= :closedBefore`, { closedBefore }),
         );
-        if (link) for (const id of expired) due.push({ type: link.person, id });
+        if (link) for (const id of purgeable) due.push({ type: link.person, id });
+        const closed = await this.selectIds(this.options.store.manager, entity, tenantId, limit, (q) => q.andWhere(`r.${status.column} = :closed`, { closed: status.closed }));
+        if (link) for (const id of closed) expired.push({ type: link.person, id });
       }
       entities.push(counts);
     }
@@ -378,7 +381,7 @@ export class RightsPart {
       entities.push({ entity: drain.entity, deleted: 0, closed: 0, drained });
       more ||= drained === limit;
     }
-    return { entities, due, more };
+    return { entities, due, more, expired };
   }
 
   /** Up to `limit` ids of the tenant's rows that `where` selects, in `orderBy` then key order. */

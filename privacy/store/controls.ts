@@ -4,12 +4,15 @@ import type { ConsentSubject } from './consents';
 import { ProcessingControlEntity, type ProcessingControlRow } from './entities';
 
 /**
- * What a person asked of the processing of their data, in force now: a restriction (Art. 18) or
- * an objection to one purpose (Art. 21). One row per control in force; lifting a restriction or an
- * objection removes its row (the history of both is in the audit log, written by the request that
- * set or lifted it).
+ * What holds for the processing of a person's data, in force now: a restriction (Art. 18) or an
+ * objection to one purpose (Art. 21), which the person asked for; or the expiry of a closed user
+ * account, which the accounts subgraph records when the account closes (only the user and the DPO
+ * read the account's data until retention purges it). One row per control in force; lifting one
+ * removes its row (the history is in the audit log, written by the action that set or lifted it).
+ * Every subgraph reads them once per request: a fact one subgraph holds reaches the rows of that
+ * person in all of them.
  */
-export type ProcessingControl = { kind: 'RESTRICTION' } | { kind: 'OBJECTION'; purpose: ObjectablePurpose };
+export type ProcessingControl = { kind: 'RESTRICTION' } | { kind: 'OBJECTION'; purpose: ObjectablePurpose } | { kind: 'EXPIRY' };
 
 /** The controls in force in one tenant, read once per request (every subgraph, every request with personal data). */
 export class TenantControls {
@@ -17,11 +20,13 @@ export class TenantControls {
 
   private readonly restricted = new Set<string>();
   private readonly objections = new Map<string, Set<ObjectablePurpose>>();
+  private readonly expired = new Set<string>();
 
   constructor(rows: readonly Pick<ProcessingControlRow, 'subjectType' | 'subjectId' | 'control' | 'purpose'>[]) {
     for (const row of rows) {
       const key = `${row.subjectType}:${row.subjectId}`;
       if (row.control === 'RESTRICTION') this.restricted.add(key);
+      else if (row.control === 'EXPIRY') this.expired.add(key);
       else if (row.control === 'OBJECTION' && row.purpose && (OBJECTABLE_PURPOSES as readonly string[]).includes(row.purpose)) {
         let set = this.objections.get(key);
         if (!set) this.objections.set(key, (set = new Set()));
@@ -31,7 +36,12 @@ export class TenantControls {
   }
 
   get isEmpty(): boolean {
-    return this.restricted.size === 0 && this.objections.size === 0;
+    return this.restricted.size === 0 && this.objections.size === 0 && this.expired.size === 0;
+  }
+
+  /** The person is a closed account in its expiry period. */
+  isExpired(type: string, id: string): boolean {
+    return this.expired.size > 0 && this.expired.has(`${type}:${id}`);
   }
 
   isRestricted(type: string, id: string): boolean {
@@ -49,6 +59,12 @@ export class TenantControls {
   restrictedIds(type: string): string[] {
     if (this.restricted.size === 0) return [];
     return this.listed(`R|${type}`, () => this.idsOf(this.restricted, type));
+  }
+
+  /** Ids of one subject type that are closed accounts in their expiry period. */
+  expiredIds(type: string): string[] {
+    if (this.expired.size === 0) return [];
+    return this.listed(`E|${type}`, () => this.idsOf(this.expired, type));
   }
 
   /** Ids of one subject type that object to the purpose. */
@@ -99,7 +115,7 @@ export class ProcessingControlStore {
   /** The controls of one person. */
   async of(tenantId: string, subject: ConsentSubject): Promise<ProcessingControl[]> {
     const rows = await this.store.getRepository(ProcessingControlEntity).find({ where: { tenantId, subjectType: subject.type, subjectId: subject.id } });
-    return rows.map((row) => (row.control === 'RESTRICTION' ? { kind: 'RESTRICTION' } : { kind: 'OBJECTION', purpose: row.purpose as ObjectablePurpose }));
+    return rows.map((row) => (row.control === 'OBJECTION' ? { kind: 'OBJECTION', purpose: row.purpose as ObjectablePurpose } : { kind: row.control }));
   }
 
   /** Puts a control in force (idempotent). */

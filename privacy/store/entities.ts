@@ -158,12 +158,12 @@ export const AuditSubjectEntity = new EntitySchema<AuditSubjectRow>({
   },
 });
 
-/** A restriction or an objection in force for one person (see privacy/store/controls.ts). */
+/** A restriction, an objection or an account's expiry in force for one person (see privacy/store/controls.ts). */
 export interface ProcessingControlRow {
   tenantId: string;
   subjectType: ConsentSubjectType;
   subjectId: string;
-  control: 'RESTRICTION' | 'OBJECTION';
+  control: 'RESTRICTION' | 'OBJECTION' | 'EXPIRY';
   /** The purpose objected to; '' for a restriction (part of the key, so never null). */
   purpose: string;
   /** The rights request that set it, if any. */

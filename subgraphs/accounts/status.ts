@@ -2,12 +2,15 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { GraphQLError } from 'graphql';
 import { badUserInput, ErrorCode, forbidden } from '../../platform/errors';
 import { ROLE_TRAITS } from '../../privacy/policy';
+import type { ProcessingControl } from '../../privacy/store/controls';
 import type { SubgraphContext } from '../shared/context';
 import { parseId } from '../shared/ids';
 import { UserEntity, type UserStatus } from './entities';
 import type { AccountLoaders } from './loaders';
 
 type Context = SubgraphContext<AccountLoaders>;
+
+const EXPIRY: ProcessingControl = { kind: 'EXPIRY' };
 
 /** Who changes an account's status: the account's own user, or the tenant's ADMIN (the controller). */
 type StatusActor = 'SELF' | 'ADMIN';
@@ -43,9 +46,18 @@ function transitionResolver(transition: StatusTransition) {
     if (!user) throw new GraphQLError('No such user', { extensions: { code: ErrorCode.NOT_FOUND } });
     if (!transition.from.includes(user.status)) throw badUserInput(`An account that is ${user.status} cannot be changed to ${transition.to}`, 'id');
     const now = new Date();
+    // A closed account's data is withheld in every subgraph, which learn it from the privacy
+    // store's controls: recorded first, so no moment exists where the account is closed here and
+    // shown elsewhere.
+    const subject = { type: 'USER' as const, id };
+    const expires = transition.to === 'CLOSED';
+    if (expires) await context.privacy.controls.set(context.caller.tenantId, subject, EXPIRY, { requestId: null, recordedBy: context.caller.userId }, now);
     // Conditional on the status read, so two changes at once cannot both apply.
     const changed = await context.scope.update(UserEntity, { id, status: user.status }, { status: transition.to, statusSince: now });
-    if (changed === 0) throw badUserInput('The account changed meanwhile; read it again', 'id');
+    if (changed === 0) {
+      if (expires && (await context.loaders.user.clear(id).load(id))?.status !== 'CLOSED') await context.privacy.controls.lift(context.caller.tenantId, subject, EXPIRY);
+      throw badUserInput('The account changed meanwhile; read it again', 'id');
+    }
     context.privacyActions.add({ action: transition.action, detail: { from: user.status, to: transition.to }, subjects: [{ type: 'USER', id }] });
     return transition.to;
   };

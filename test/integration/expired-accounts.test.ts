@@ -66,6 +66,40 @@ describe('an expired (closed) account', () => {
     const res = await t.query(`{ contact(id: "${owned.id}") { owner { id name email } } }`, { token: await t.tokenFor('ADMIN') });
     expect(res.body.data.contact.owner).toEqual({ id: closed.id, name: null, email: null });
   });
+
+  it("withholds the account's calls and whereabouts in the other subgraphs too, from everyone but the user and the DPO", async () => {
+    const calls = t.demo.callLogs.filter((c) => c.userId === closed.id);
+    expect(calls.length).toBeGreaterThan(0);
+    const ACTIVITY = `{ user(id: "${closed.id}") { calls(first: 5) { totalCount nodes { id durationSeconds } } locations(first: 5) { totalCount } lastLocation { latitude } } }`;
+    const activity = async (token: string, headers: Record<string, string> = {}) => (await t.query(ACTIVITY, { token, headers })).body.data.user;
+
+    const self = await activity(await t.tokenFor('MEMBER', { user: closed.id }));
+    expect(self.calls.totalCount).toBe(calls.length);
+    expect(self.calls.nodes.length).toBe(Math.min(5, calls.length));
+    const dpo = await activity(await t.tokenFor('DPO'), { 'x-purpose': 'LEGAL' });
+    expect(dpo.calls.totalCount).toBe(calls.length);
+
+    // An ADMIN, who sees a colleague's activity otherwise: listed through the call's link to its
+    // user, which is withheld, there is no row, no count and no last position.
+    const admin = await t.tokenFor('ADMIN');
+    expect(await activity(admin)).toEqual({ calls: { totalCount: 0, nodes: [] }, locations: { totalCount: 0 }, lastLocation: null });
+    // Read by id, the call shows nothing of its user's activity, and says why.
+    const one = await t.query(`{ callLog(id: "${calls[0]!.id}") { id durationSeconds startedAt user { id } } }`, { token: admin });
+    expect(one.body.data.callLog).toEqual({ id: calls[0]!.id, durationSeconds: null, startedAt: null, user: null });
+    expect(hiddenValues(one.body.extensions?.privacy as PrivacyExtension).map((h) => h.reason)).toEqual(['ACCOUNT_EXPIRED', 'ACCOUNT_EXPIRED', 'ACCOUNT_EXPIRED']);
+    // A contact's calls with the account are left out of the contact's list too.
+    const called = calls.find((c) => c.contactId)!;
+    const contactCalls = await t.query(`{ contact(id: "${called.contactId}") { calls(first: 100) { totalCount nodes { id } } } }`, { token: admin });
+    const ofContact = t.demo.callLogs.filter((c) => c.contactId === called.contactId);
+    const fromOpenAccounts = ofContact.filter((c) => c.userId !== closed.id).map((c) => c.id).sort();
+    expect(fromOpenAccounts.length).toBeLessThan(ofContact.length);
+    expect(contactCalls.body.data.contact.calls.totalCount).toBe(fromOpenAccounts.length);
+    expect((contactCalls.body.data.contact.calls.nodes as { id: string }[]).map((n) => n.id).sort()).toEqual(fromOpenAccounts);
+    // The same call of an open account is the ADMIN's to read.
+    const open = t.demo.callLogs.find((c) => c.tenantId === closed.tenantId && tenantUsers().some((u) => u.id === c.userId && u.status === 'ACTIVE'))!;
+    const shown = await t.query(`{ callLog(id: "${open.id}") { durationSeconds user { id } } }`, { token: admin });
+    expect(shown.body.data.callLog).toEqual({ durationSeconds: open.durationSeconds, user: { id: open.userId } });
+  });
 });
 
 describe('closing, suspending and reactivating an account', () => {
@@ -83,6 +117,12 @@ describe('closing, suspending and reactivating an account', () => {
 
     expect((await t.query('{ me { name } }', { token: self })).body.data.me.name).toBe(user.name);
     expect((await t.query(`{ user(id: "${user.id}") { name } }`, { token: await t.tokenFor('ADMIN') })).body.data.user.name).toBeNull();
+    // At once in the other subgraphs too: the calls subgraph lists none of the account's calls to the ADMIN.
+    const ownCalls = t.demo.callLogs.filter((c) => c.userId === user.id).length;
+    expect(ownCalls).toBeGreaterThan(0);
+    const listed = async (token: string) => (await t.query(`{ user(id: "${user.id}") { calls(first: 1) { totalCount } } }`, { token })).body.data.user.calls.totalCount;
+    expect(await listed(await t.tokenFor('ADMIN'))).toBe(0);
+    expect(await listed(self)).toBe(ownCalls);
     const again = await t.query(`mutation { closeAccount(id: "${user.id}") }`, { token: self });
     expect(again.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });

@@ -20,7 +20,9 @@ async function sql<T = Record<string, unknown>>(name: SubgraphName | 'privacy', 
 }
 /** A stored time as a Date (SQLite answers its UTC text, MySQL a Date). */
 const toDate = (value: unknown): Date => (value instanceof Date ? value : new Date(`${String(value).replace(' ', 'T')}Z`));
-const count = async (name: SubgraphName, text: string, params: unknown[]) => Number(Object.values((await sql(name, text, params))[0]!)[0]);
+const count = async (name: SubgraphName | 'privacy', text: string, params: unknown[]) => Number(Object.values((await sql(name, text, params))[0]!)[0]);
+
+const expiryControls = (userId: string) => count('privacy', "SELECT COUNT(*) FROM `processing_controls` WHERE `subjectId` = ? AND `control` = 'EXPIRY'", [userId]);
 
 const urls = () => Object.fromEntries(DATA_SUBGRAPH_NAMES.map((name) => [name, t.stack.subgraphs[name].url]));
 const run = (now: Date, extra: { holder?: string; limit?: number } = {}) =>
@@ -64,6 +66,9 @@ describe('retention', () => {
     expect(await userState(closedUser.id)).toMatchObject({ status: 'CLOSED' });
     expect(await userState(suspendedUser.id)).toMatchObject({ status: 'SUSPENDED' });
     expect(await count('location', 'SELECT COUNT(*) FROM `location_pings` WHERE `userId` = ?', [closedUser.id])).toBeGreaterThan(0);
+    // The closed account's expiry is a control every subgraph reads; the suspended one has none yet.
+    expect(await expiryControls(closedUser.id)).toBe(1);
+    expect(await expiryControls(suspendedUser.id)).toBe(0);
   });
 
   it('purges a closed account on day 46 as erasure does, in every subgraph; closes a suspended one', async () => {
@@ -95,6 +100,9 @@ describe('retention', () => {
     const suspended = await userState(suspendedUser.id);
     expect(suspended?.status).toBe('CLOSED');
     expect(Math.abs(suspended!.statusSince.getTime() - now.getTime())).toBeLessThan(1000);
+    // The purged account's expiry went with it; the account closed now has its own.
+    expect(await expiryControls(closedUser.id)).toBe(0);
+    expect(await expiryControls(suspendedUser.id)).toBe(1);
   });
 
   it('removes nothing more when run twice', async () => {

@@ -52,6 +52,8 @@ export interface Facts {
   restricted(subjectId: string): boolean;
   /** The person objects to this purpose (MARKETING, ANALYTICS, PARTNER_SHARING). */
   objects(subjectId: string, purpose: Purpose): boolean;
+  /** The user's account is closed (expired until retention purges it). */
+  closedAccount(userId: string): boolean;
 }
 
 /** Under 16 (README "Children"): born after the same calendar day 16 years ago. */
@@ -193,13 +195,14 @@ export function callEffect(caller: LeakCaller, call: CallLogRow, field: CallFiel
   if (call.tenantId !== caller.tenantId) return 'WITHHOLD';
   // One datum, one field: a known contact's number is served only as that contact's phone.
   if (field === 'counterpartyNumber' && call.contactId) return 'WITHHOLD';
-  const subject: Subject = { kind: 'CALL_LOG', part: CALL_PART[field], personId: call.userId, personIsContact: false, relation: relationTo(caller, call.userId, null) };
+  // A call log is its user's data: a closed account's calls are expired with it.
+  const subject: Subject = { kind: 'CALL_LOG', part: CALL_PART[field], personId: call.userId, personIsContact: false, relation: relationTo(caller, call.userId, null), expired: facts.closedAccount(call.userId) };
   return decide(caller, subject, facts, () => call.contactId !== null && facts.consented(call.contactId, 'CALL_RECORDING'));
 }
 
 export function pingEffect(caller: LeakCaller, ping: LocationPingRow, _field: PingField, facts: Facts): Effect {
   if (ping.tenantId !== caller.tenantId) return 'WITHHOLD';
-  return decide(caller, { kind: 'LOCATION', part: 'location', personId: ping.userId, personIsContact: false, relation: relationTo(caller, ping.userId, null) }, facts);
+  return decide(caller, { kind: 'LOCATION', part: 'location', personId: ping.userId, personIsContact: false, relation: relationTo(caller, ping.userId, null), expired: facts.closedAccount(ping.userId) }, facts);
 }
 
 /**
@@ -217,7 +220,7 @@ export function geofenceContactEffect(caller: LeakCaller, contact: ContactRow, f
 export const linkShown = (effect: Effect): boolean => effect === 'FULL' || effect === 'GENERALIZE';
 
 /** Nobody has consented to anything, restrictions and objections as they are: what search, lookups and ranges may rely on. */
-export const withoutConsents = (facts: Facts): Facts => ({ consented: () => false, restricted: (id) => facts.restricted(id), objects: (id, purpose) => facts.objects(id, purpose) });
+export const withoutConsents = (facts: Facts): Facts => ({ consented: () => false, restricted: (id) => facts.restricted(id), objects: (id, purpose) => facts.objects(id, purpose), closedAccount: (id) => facts.closedAccount(id) });
 
 /** A row matches a search, lookup or range on a field only where the caller sees it in FULL without any consent. */
 export const matchable = (effectWithoutConsents: Effect): boolean => effectWithoutConsents === 'FULL';

@@ -76,6 +76,7 @@ export async function startWorld(): Promise<World> {
     consented: (subjectId, purpose) => consents.get(`${subjectId}:${purpose}`) ?? false,
     restricted: (subjectId) => controls.has(`${subjectId}:RESTRICTION`),
     objects: (subjectId, purpose) => controls.has(`${subjectId}:${purpose}`),
+    closedAccount: (userId) => userById.get(userId)?.status === 'CLOSED',
 
     setControl: async (subject, control, inForce) => {
       const kind = control === 'RESTRICTION' ? ({ kind: 'RESTRICTION' } as const) : ({ kind: 'OBJECTION', purpose: control } as const);
