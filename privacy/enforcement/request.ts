@@ -292,20 +292,25 @@ export class PrivacyRequest {
     return conditionOf(spec, this.options.caller, this.options.partnerInstaller, this.people, (cls) => this.ofPerson(cls, spec, person) && passes[test](this.classEffect(field, cls, consents)));
   }
 
-  /** How a list of `typeName` may be ordered by `fieldName` for this caller (see OrderPlan). */
-  orderPlan(typeName: string, fieldName: string, person?: ConsentSubject): Promise<OrderPlan> {
-    const key = `${typeName}.${fieldName}|ORDER|${person ? subjectKey(person) : ''}`;
+  /**
+   * How a list of `typeName` may be ordered by `fieldName` for this caller (see OrderPlan). A list
+   * that holds only the rows of `within` (the rows whose link it follows is shown) is ordered
+   * among those classes alone: the rows it never lists do not make its order mixed.
+   */
+  orderPlan(typeName: string, fieldName: string, person?: ConsentSubject, within: RowCondition = ALL_ROWS): Promise<OrderPlan> {
+    const key = `${typeName}.${fieldName}|ORDER|${person ? subjectKey(person) : ''}|${withinKey(within)}`;
     let answer = this.channelAnswers.get(key) as Promise<OrderPlan> | undefined;
-    if (!answer) this.channelAnswers.set(key, (answer = this.decideOrder(typeName, fieldName, person)));
+    if (!answer) this.channelAnswers.set(key, (answer = this.decideOrder(typeName, fieldName, person, within)));
     return answer;
   }
 
-  private async decideOrder(typeName: string, fieldName: string, person?: ConsentSubject): Promise<OrderPlan> {
+  private async decideOrder(typeName: string, fieldName: string, person: ConsentSubject | undefined, within: RowCondition): Promise<OrderPlan> {
     const field = this.personalField(typeName, fieldName);
     if (!field) return { kind: 'value' };
     const consents = await this.consentsOf(field, person);
     const spec = this.options.subjects[typeName]!;
-    const possible = conditionClasses(spec, this.options.caller, this.options.partnerInstaller, this.people).filter((cls) => this.ofPerson(cls, spec, person));
+    const listed = within.kind === 'classes' ? new Set(within.classes.map(classKey)) : undefined;
+    const possible = conditionClasses(spec, this.options.caller, this.options.partnerInstaller, this.people).filter((cls) => this.ofPerson(cls, spec, person) && (!listed || listed.has(classKey(cls))));
     const inFull = possible.filter((cls) => this.classEffect(field, cls, consents) === 'FULL');
     if (inFull.length === possible.length) return { kind: 'value' };
     if (inFull.length > 0) return { kind: 'mixed', full: { kind: 'classes', classes: inFull }, rest: { kind: 'classes', classes: possible.filter((cls) => !inFull.includes(cls)) } };
@@ -361,4 +366,18 @@ export class PrivacyRequest {
     fields.set(field, decision);
     return decision;
   }
+}
+
+/** A class by its facts, to compare classes made by different calls. */
+function classKey(cls: SubjectClass): string {
+  return `${cls.relation}|${+cls.installer}${+cls.hasCounterpart}${+cls.hasPerson}${+cls.restricted}${+cls.objected}${+cls.child}${+cls.expired}`;
+}
+
+/** A row condition's identity in the answers' cache: its classes, spelled once per condition (the engine's answers are shared objects). */
+const withinKeys = new WeakMap<RowCondition, string>();
+function withinKey(within: RowCondition): string {
+  if (within.kind !== 'classes') return within.kind;
+  let key = withinKeys.get(within);
+  if (key === undefined) withinKeys.set(within, (key = within.classes.map(classKey).join(',')));
+  return key;
 }

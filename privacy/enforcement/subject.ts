@@ -1,7 +1,7 @@
 import type { Caller } from '../caller';
 import { CHILD_AGE_YEARS, RELATIONS, ROLE_TRAITS, SUBJECT_KINDS, type Purpose, type Relation, type Role, type SubjectKind } from '../policy';
 import type { ConsentSubject } from '../store/consents';
-import { TenantControls } from '../store/controls';
+import { HELD_EXPIRED, HELD_OBJECTED, HELD_RESTRICTED, TenantControls } from '../store/controls';
 import type { ConsentSubjectType } from '../store/entities';
 
 /**
@@ -110,10 +110,11 @@ export function subjectOfRow(spec: SubjectSpec, row: Record<string, unknown>, ca
     subject.consentSubject = { type: spec.person.type, id: person };
     const { controls } = people;
     if (!controls.isEmpty) {
-      if (controls.isRestricted(spec.person.type, person)) subject.restricted = true;
-      if (controls.objectsTo(spec.person.type, person, people.purpose)) subject.objected = true;
+      const held = controls.heldFor(spec.person.type, person, people.purpose);
+      if (held & HELD_RESTRICTED) subject.restricted = true;
+      if (held & HELD_OBJECTED) subject.objected = true;
       // A closed account's expiry, recorded where the account is: it reaches the person's rows here too.
-      if (controls.isExpired(spec.person.type, person)) subject.expired = true;
+      if (held & HELD_EXPIRED) subject.expired = true;
     }
   }
   if (spec.birthDate) {

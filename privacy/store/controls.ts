@@ -14,6 +14,10 @@ import { ProcessingControlEntity, type ProcessingControlRow } from './entities';
  */
 export type ProcessingControl = { kind: 'RESTRICTION' } | { kind: 'OBJECTION'; purpose: ObjectablePurpose } | { kind: 'EXPIRY' };
 
+export const HELD_RESTRICTED = 1;
+export const HELD_OBJECTED = 2;
+export const HELD_EXPIRED = 4;
+
 /** The controls in force in one tenant, read once per request (every subgraph, every request with personal data). */
 export class TenantControls {
   static readonly NONE = new TenantControls([]);
@@ -42,6 +46,19 @@ export class TenantControls {
   /** The person is a closed account in its expiry period. */
   isExpired(type: string, id: string): boolean {
     return this.expired.size > 0 && this.expired.has(`${type}:${id}`);
+  }
+
+  /**
+   * Which controls hold for one person, as the engine reads them for every row it decides (the
+   * person's key made once, no allocation): HELD_RESTRICTED | HELD_OBJECTED | HELD_EXPIRED.
+   */
+  heldFor(type: string, id: string, purpose: string): number {
+    const key = `${type}:${id}`;
+    let held = 0;
+    if (this.restricted.size > 0 && this.restricted.has(key)) held |= HELD_RESTRICTED;
+    if (this.objections.size > 0 && this.objections.get(key)?.has(purpose as ObjectablePurpose)) held |= HELD_OBJECTED;
+    if (this.expired.size > 0 && this.expired.has(key)) held |= HELD_EXPIRED;
+    return held;
   }
 
   isRestricted(type: string, id: string): boolean {

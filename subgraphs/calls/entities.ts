@@ -38,7 +38,7 @@ export const CallLogEntity = new EntitySchema<CallLogRow>({
   },
   // The migrations create these; declared here so the entity reads as the table is.
   indices: [
-    { name: 'IDX_call_logs_tenant_contact_started_id', columns: ['tenantId', 'contactId', 'startedAt', 'id'] },
+    { name: 'IDX_call_logs_tenant_contact_started_id_user', columns: ['tenantId', 'contactId', 'startedAt', 'id', 'userId'] },
     { name: 'IDX_call_logs_tenant_user_started_id', columns: ['tenantId', 'userId', 'startedAt', 'id'] },
     { name: 'IDX_call_logs_tenant_number', columns: ['tenantId', 'counterpartyNumber'] },
   ],

@@ -95,6 +95,17 @@ function both(...filters: (Filter | undefined)[]): Filter | undefined {
 export const listKeyOf = (spec: ListSpec, parentId?: string): string => (parentId === undefined ? spec.type : `${spec.type}.${spec.parent?.column}:${parentId}`);
 
 /**
+ * The content of an engine answer as text, made once per answer object: the engine hands every
+ * parent of a batch the same (memoized) condition, and a list plans once per parent.
+ */
+const contentKeys = new WeakMap<object, string>();
+function contentKey(value: object): string {
+  let key = contentKeys.get(value);
+  if (key === undefined) contentKeys.set(value, (key = JSON.stringify(value)));
+  return key;
+}
+
+/**
  * Plans one list for one request (and, for a child list, one parent): the engine's conditions on
  * the link and the range, its order plan, and the opened cursor. A cursor that does not open for
  * this caller and list is BAD_USER_INPUT, whatever it holds.
@@ -112,10 +123,12 @@ export async function planList(scope: TenantScope, spec: ListSpec, window: ListW
   let plan: OrderPlan = { kind: 'value' };
   if (privacy) {
     // Following a link: only rows whose link the caller is shown.
-    if (spec.parent?.link) conditions.push(await privacy.rowsShowing(spec.type, spec.parent.link, 'SHOWN', person));
+    const linked = spec.parent?.link ? await privacy.rowsShowing(spec.type, spec.parent.link, 'SHOWN', person) : undefined;
+    if (linked) conditions.push(linked);
     // A range matches only values the caller sees in full.
     if (spec.range && (window.from || window.to)) conditions.push(await privacy.rowsShowing(spec.type, spec.range, 'FULL', person));
-    plan = await privacy.orderPlan(spec.type, spec.sort.field, person);
+    // Ordered among the rows it can hold: those whose link is shown.
+    plan = await privacy.orderPlan(spec.type, spec.sort.field, person, linked);
   }
   const range: Filter | undefined =
     spec.range && (window.from || window.to)
@@ -132,7 +145,7 @@ export async function planList(scope: TenantScope, spec: ListSpec, window: ListW
     plan.kind === 'mixed'
       ? { shown: (alias: string) => privacy!.sql(spec.type, plan.full, alias), rest: (alias: string) => privacy!.sql(spec.type, plan.rest, alias), order: [{ sql: (a: string) => `${a}.${spec.sort.field}` }] }
       : undefined;
-  const signature = JSON.stringify([restrictive, plan, afterId ?? null]);
+  const signature = `${restrictive.map(contentKey).join('|')}#${contentKey(plan)}#${afterId ?? ''}`;
   const empty = restrictive.some((c) => c.kind === 'none');
   return { query: { first: window.first, afterId, order, direction: spec.sort.direction, filter, split }, countFilter: filter, listKey, signature, empty };
 }
