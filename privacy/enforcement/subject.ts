@@ -113,8 +113,9 @@ export function subjectOfRow(spec: SubjectSpec, row: Record<string, unknown>, ca
       const held = controls.heldFor(spec.person.type, person, people.purpose);
       if (held & HELD_RESTRICTED) subject.restricted = true;
       if (held & HELD_OBJECTED) subject.objected = true;
-      // A closed account's expiry, recorded where the account is: it reaches the person's rows here too.
-      if (held & HELD_EXPIRED) subject.expired = true;
+      // A closed account's expiry, recorded where the account is, reaches the person's rows
+      // elsewhere; the account's own row goes by its status column (below), as its SQL does.
+      if (held & HELD_EXPIRED && !spec.expiredWhen) subject.expired = true;
     }
   }
   if (spec.birthDate) {
