@@ -4,11 +4,12 @@ import type { Caller } from '../caller';
 import { consentNeeds, decide, mayNeedConsents, type CallerFacts, type Decision, type SubjectFacts } from '../decide';
 import { AUDITED_ROLES, type Category, type ConsentPurpose, type Effect } from '../policy';
 import { subjectKey, type ConsentStore, type ConsentSubject } from '../store/consents';
+import { HELD_EXPIRED, HELD_OBJECTED, HELD_RESTRICTED } from '../store/controls';
 import type { RequestCursors } from './cursors';
 import { DisclosureLog } from './disclosures';
 import type { DecidedField } from './fields';
 import { NoticeLog } from './notices';
-import { ALL_ROWS, conditionOf, renderCondition, type OrderPlan, type RowCondition, type SqlCondition } from './row-sql';
+import { ALL_ROWS, conditionKey, conditionOf, renderCondition, type OrderPlan, type RowCondition, type SqlCondition } from './row-sql';
 import { PeopleFacts, SLOT_COUNT, classesOf as conditionClasses, relationTo, slotOf, subjectOfRow, type SubjectClass, type SubjectOfRow, type SubjectSpecs } from './subject';
 
 export type { DecidedField } from './fields';
@@ -298,7 +299,7 @@ export class PrivacyRequest {
    * among those classes alone: the rows it never lists do not make its order mixed.
    */
   orderPlan(typeName: string, fieldName: string, person?: ConsentSubject, within: RowCondition = ALL_ROWS): Promise<OrderPlan> {
-    const key = `${typeName}.${fieldName}|ORDER|${person ? subjectKey(person) : ''}|${withinKey(within)}`;
+    const key = `${typeName}.${fieldName}|ORDER|${person ? subjectKey(person) : ''}|${conditionKey(within)}`;
     let answer = this.channelAnswers.get(key) as Promise<OrderPlan> | undefined;
     if (!answer) this.channelAnswers.set(key, (answer = this.decideOrder(typeName, fieldName, person, within)));
     return answer;
@@ -339,10 +340,10 @@ export class PrivacyRequest {
    */
   private ofPerson(cls: SubjectClass, spec: SubjectSpecs[string], person?: ConsentSubject): boolean {
     if (!person || person.type !== spec.person.type) return true;
-    const { controls, purpose } = this.people;
-    if (cls.restricted !== controls.isRestricted(person.type, person.id) || cls.objected !== controls.objectsTo(person.type, person.id, purpose)) return false;
+    const held = this.people.controls.heldFor(person.type, person.id, this.people.purpose);
+    if (cls.restricted !== Boolean(held & HELD_RESTRICTED) || cls.objected !== Boolean(held & HELD_OBJECTED)) return false;
     // Known by id (the row has no status column of its own): the person's list is of one expiry state.
-    if (!spec.expiredWhen && cls.expired !== controls.isExpired(person.type, person.id)) return false;
+    if (!spec.expiredWhen && cls.expired !== Boolean(held & HELD_EXPIRED)) return false;
     if (spec.relatedUser !== spec.person.column) return true;
     return (cls.relation === 'SELF') === (relationTo(this.options.caller, person.id) === 'SELF');
   }
@@ -371,13 +372,4 @@ export class PrivacyRequest {
 /** A class by its facts, to compare classes made by different calls. */
 function classKey(cls: SubjectClass): string {
   return `${cls.relation}|${+cls.installer}${+cls.hasCounterpart}${+cls.hasPerson}${+cls.restricted}${+cls.objected}${+cls.child}${+cls.expired}`;
-}
-
-/** A row condition's identity in the answers' cache: its classes, spelled once per condition (the engine's answers are shared objects). */
-const withinKeys = new WeakMap<RowCondition, string>();
-function withinKey(within: RowCondition): string {
-  if (within.kind !== 'classes') return within.kind;
-  let key = withinKeys.get(within);
-  if (key === undefined) withinKeys.set(within, (key = within.classes.map(classKey).join(',')));
-  return key;
 }

@@ -17,6 +17,17 @@ export interface SqlCondition {
   params: Record<string, unknown>;
 }
 
+/**
+ * An engine answer (a row condition or an order plan) as text, made once per answer object: the
+ * engine hands every parent of a batch the same memoized answer, and answers key caches and batches.
+ */
+const conditionKeys = new WeakMap<RowCondition | OrderPlan, string>();
+export function conditionKey(answer: RowCondition | OrderPlan): string {
+  let key = conditionKeys.get(answer);
+  if (key === undefined) conditionKeys.set(answer, (key = JSON.stringify(answer)));
+  return key;
+}
+
 export const TRUE_SQL: SqlCondition = { sql: '1 = 1', params: {} };
 export const FALSE_SQL: SqlCondition = { sql: '1 = 0', params: {} };
 

@@ -7,7 +7,7 @@ import type { PersonRef, RightsAnswers } from '../rights/contract';
 import { DAY_MS } from '../rights/lifecycle';
 import { PrivacyRequestStore } from '../rights/requests';
 import { AuditLog } from '../store/audit';
-import { ProcessingControlStore, type ProcessingControl } from '../store/controls';
+import { EXPIRY, ProcessingControlStore } from '../store/controls';
 import { JobLeases } from '../store/leases';
 
 /** The job's name in job_leases. */
@@ -76,8 +76,6 @@ const MAX_ROUNDS = 100_000;
 /** How long an export document is held after completion when nothing is configured. */
 export const DEFAULT_EXPORT_RETENTION_DAYS = 30;
 
-const EXPIRY: ProcessingControl = { kind: 'EXPIRY' };
-
 const counter = (subgraph: string, entity: string): EntityRetention => ({ subgraph, entity, deleted: 0, anonymized: 0, unlinked: 0, closed: 0, drained: 0 });
 
 /**
@@ -131,6 +129,8 @@ async function retainEverything(options: RetentionOptions, now: Date, renew: () 
     const counts = new Map<string, EntityRetention>();
     const countOf = (subgraph: string, entity: string) => counts.get(`${subgraph}:${entity}`) ?? counts.set(`${subgraph}:${entity}`, counter(subgraph, entity)).get(`${subgraph}:${entity}`)!;
     let accountsPurged = 0;
+    // Every round reports the closed accounts again: each one's expiry is recorded once per run.
+    const recorded = new Set<string>();
     for (const subgraph of subgraphs) {
       for (let round = 0; ; round += 1) {
         if (round >= MAX_ROUNDS) throw new Error(`retention in ${subgraph} did not finish`);
@@ -143,7 +143,11 @@ async function retainEverything(options: RetentionOptions, now: Date, renew: () 
         }
         // Each closed account's expiry as a control every subgraph reads (idempotent; a closing the
         // product missed, or one this round made, is recorded here), before any purge lifts it.
-        for (const person of answer.expired ?? []) await controls.set(tenantId, person, EXPIRY, { requestId: runId, recordedBy: SYSTEM_ACTOR }, now);
+        for (const person of answer.expired ?? []) {
+          if (recorded.has(person.id)) continue;
+          await controls.set(tenantId, person, EXPIRY, { requestId: runId, recordedBy: SYSTEM_ACTOR }, now);
+          recorded.add(person.id);
+        }
         for (const person of answer.due) {
           await purge(person, subgraph);
           // Nothing of the person is left to protect: the expiry goes with them.

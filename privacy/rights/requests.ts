@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { DataSource, EntityManager } from 'typeorm';
+import { In, type DataSource, type EntityManager } from 'typeorm';
 import { inTransaction, isRetryableWriteError } from '../../platform/database';
 import type { ConsentSubject } from '../store/consents';
 import {
@@ -278,7 +278,7 @@ export class PrivacyRequestStore {
         `AND EXISTS (SELECT 1 FROM ${q('privacy_export_parts')} p WHERE p.${q('requestId')} = r.${q('id')}) LIMIT ${Math.max(1, Math.floor(limit))}`,
       [tenantId, completedBefore],
     );
-    for (const { id } of due) await this.store.getRepository(PrivacyExportPartEntity).delete({ requestId: id });
+    if (due.length > 0) await this.store.getRepository(PrivacyExportPartEntity).delete({ requestId: In(due.map((r) => r.id)) });
     return due.length;
   }
 

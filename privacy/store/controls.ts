@@ -14,6 +14,9 @@ import { ProcessingControlEntity, type ProcessingControlRow } from './entities';
  */
 export type ProcessingControl = { kind: 'RESTRICTION' } | { kind: 'OBJECTION'; purpose: ObjectablePurpose } | { kind: 'EXPIRY' };
 
+/** The expiry of a closed account (one per person; its purpose key is empty). */
+export const EXPIRY: ProcessingControl = { kind: 'EXPIRY' };
+
 export const HELD_RESTRICTED = 1;
 export const HELD_OBJECTED = 2;
 export const HELD_EXPIRED = 4;
@@ -43,11 +46,6 @@ export class TenantControls {
     return this.restricted.size === 0 && this.objections.size === 0 && this.expired.size === 0;
   }
 
-  /** The person is a closed account in its expiry period. */
-  isExpired(type: string, id: string): boolean {
-    return this.expired.size > 0 && this.expired.has(`${type}:${id}`);
-  }
-
   /**
    * Which controls hold for one person, as the engine reads them for every row it decides (the
    * person's key made once, no allocation): HELD_RESTRICTED | HELD_OBJECTED | HELD_EXPIRED.
@@ -59,14 +57,6 @@ export class TenantControls {
     if (this.objections.size > 0 && this.objections.get(key)?.has(purpose as ObjectablePurpose)) held |= HELD_OBJECTED;
     if (this.expired.size > 0 && this.expired.has(key)) held |= HELD_EXPIRED;
     return held;
-  }
-
-  isRestricted(type: string, id: string): boolean {
-    return this.restricted.size > 0 && this.restricted.has(`${type}:${id}`);
-  }
-
-  objectsTo(type: string, id: string, purpose: string): boolean {
-    return this.objections.size > 0 && !!this.objections.get(`${type}:${id}`)?.has(purpose as ObjectablePurpose);
   }
 
   /** The id lists below, made once each (the engine asks for them for every class of every condition it writes). */

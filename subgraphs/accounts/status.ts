@@ -2,15 +2,13 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { GraphQLError } from 'graphql';
 import { badUserInput, ErrorCode, forbidden } from '../../platform/errors';
 import { ROLE_TRAITS } from '../../privacy/policy';
-import type { ProcessingControl } from '../../privacy/store/controls';
+import { EXPIRY } from '../../privacy/store/controls';
 import type { SubgraphContext } from '../shared/context';
 import { parseId } from '../shared/ids';
 import { UserEntity, type UserStatus } from './entities';
 import type { AccountLoaders } from './loaders';
 
 type Context = SubgraphContext<AccountLoaders>;
-
-const EXPIRY: ProcessingControl = { kind: 'EXPIRY' };
 
 /** Who changes an account's status: the account's own user, or the tenant's ADMIN (the controller). */
 type StatusActor = 'SELF' | 'ADMIN';

@@ -1,6 +1,6 @@
 import type { EntitySchema, ObjectLiteral } from 'typeorm';
 import { badUserInput } from '../../platform/errors';
-import { NO_ROWS, truncatedDateSql, type OrderPlan, type RowCondition } from '../../privacy/enforcement/row-sql';
+import { conditionKey, NO_ROWS, truncatedDateSql, type OrderPlan, type RowCondition } from '../../privacy/enforcement/row-sql';
 import type { ConsentSubjectType } from '../../privacy/store/entities';
 import type { Filter, OrderTerm, PageQuery, TenantScope } from './tenant-scope';
 
@@ -95,17 +95,6 @@ function both(...filters: (Filter | undefined)[]): Filter | undefined {
 export const listKeyOf = (spec: ListSpec, parentId?: string): string => (parentId === undefined ? spec.type : `${spec.type}.${spec.parent?.column}:${parentId}`);
 
 /**
- * The content of an engine answer as text, made once per answer object: the engine hands every
- * parent of a batch the same (memoized) condition, and a list plans once per parent.
- */
-const contentKeys = new WeakMap<object, string>();
-function contentKey(value: object): string {
-  let key = contentKeys.get(value);
-  if (key === undefined) contentKeys.set(value, (key = JSON.stringify(value)));
-  return key;
-}
-
-/**
  * Plans one list for one request (and, for a child list, one parent): the engine's conditions on
  * the link and the range, its order plan, and the opened cursor. A cursor that does not open for
  * this caller and list is BAD_USER_INPUT, whatever it holds.
@@ -145,7 +134,7 @@ export async function planList(scope: TenantScope, spec: ListSpec, window: ListW
     plan.kind === 'mixed'
       ? { shown: (alias: string) => privacy!.sql(spec.type, plan.full, alias), rest: (alias: string) => privacy!.sql(spec.type, plan.rest, alias), order: [{ sql: (a: string) => `${a}.${spec.sort.field}` }] }
       : undefined;
-  const signature = `${restrictive.map(contentKey).join('|')}#${contentKey(plan)}#${afterId ?? ''}`;
+  const signature = `${restrictive.map(conditionKey).join('|')}#${conditionKey(plan)}#${afterId ?? ''}`;
   const empty = restrictive.some((c) => c.kind === 'none');
   return { query: { first: window.first, afterId, order, direction: spec.sort.direction, filter, split }, countFilter: filter, listKey, signature, empty };
 }

@@ -1,5 +1,6 @@
 import { DEV_AUDIT_KEY } from '../../platform/env';
 import { AuditLog } from '../../privacy/store/audit';
+import { auditAppendedBy } from '../helpers/audit';
 import { startTestStack, type TestStack } from '../helpers/stack';
 
 let t: TestStack;
@@ -14,12 +15,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-/** The records a block of work appended to the tenant's chain. */
-async function appendedBy(work: () => Promise<unknown>) {
-  const before = (await audit.records(acme().id)).length;
-  await work();
-  return (await audit.records(acme().id)).slice(before);
-}
+const appendedBy = (work: () => Promise<unknown>) => auditAppendedBy(audit, acme().id, work);
 
 describe('audit of disclosures', () => {
   it('records what a SUPPORT agent with a ticket was shown: who, why, which fields, whose data', async () => {

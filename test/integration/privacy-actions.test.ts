@@ -1,5 +1,6 @@
 import { DEV_AUDIT_KEY } from '../../platform/env';
 import { AuditLog } from '../../privacy/store/audit';
+import { auditAppendedBy } from '../helpers/audit';
 import { startTestStack, type TestStack } from '../helpers/stack';
 
 /**
@@ -17,11 +18,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-async function appendedBy(work: () => Promise<unknown>) {
-  const before = (await audit.records(acme().id)).length;
-  await work();
-  return (await audit.records(acme().id)).slice(before);
-}
+const appendedBy = (work: () => Promise<unknown>) => auditAppendedBy(audit, acme().id, work);
 
 const ok = (res: { body: { errors?: unknown[] } }) => expect(res.body.errors).toBeUndefined();
 
