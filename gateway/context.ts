@@ -11,9 +11,16 @@ export interface GatewayContext {
    * the list belongs to one operation.
    */
   privacyNotices?: SubgraphNotices[];
+  /**
+   * How many subgraph fetches this operation has started (per operation, like privacyNotices):
+   * notices are merged in that order, the query plan's, not in the order subgraphs answer.
+   */
+  fetchesStarted?: number;
 }
 
 export interface SubgraphNotices {
+  /** The fetch's place in the order this operation started its fetches. */
+  order: number;
   /** The fetch's place in the client's response (`@` for each element of a list). */
   fetchPath: (string | number)[];
   /** As the subgraph sent them: rows relative to that fetch, grouped notices. */

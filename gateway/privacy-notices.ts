@@ -71,7 +71,8 @@ export function entityRows(data: unknown, fetchPath: Path, representations: read
 /**
  * The client's `extensions.privacy` from the notices of every subgraph fetch: each row with its
  * path in the client's response, so an app can render "hidden (no consent)" next to the right
- * value. Rows and notices come in the order of the fetches, notices as each subgraph grouped them.
+ * value. Rows and notices come in the order the fetches started (the query plan's, whichever
+ * subgraph answered first), notices as each subgraph grouped them.
  */
 export function mergePrivacyNotices(data: unknown, batches: readonly SubgraphNotices[]): PrivacyExtension {
   const privacy: PrivacyExtension = { rows: [], notices: [] };
@@ -89,7 +90,8 @@ export function mergePrivacyNotices(data: unknown, batches: readonly SubgraphNot
     }
     return index;
   };
-  for (const { fetchPath, wire, representations } of batches) {
+  const inPlanOrder = batches.length > 1 ? [...batches].sort((a, b) => a.order - b.order) : batches;
+  for (const { fetchPath, wire, representations } of inPlanOrder) {
     // Wire row i becomes client row renumbered[i]; rows the client's data does not hold are dropped.
     const renumbered = clientRows(data, fetchPath, wire.rows, representations).map((row) => (row ? rowOf(row) : -1));
     for (const { field, effect, reason, rows } of wire.groups) {

@@ -7,6 +7,7 @@ import express from 'express';
 import type { GraphQLSchema } from 'graphql';
 import { listen, once, type RunningServer } from '../platform/http';
 import { httpErrorHandler, noStore, operationsPerRequest } from '../platform/http-errors';
+import type { LocalEndpoint } from '../platform/local-endpoint';
 import { childLogger } from '../platform/logger';
 import { metricsHandler } from '../platform/metrics';
 import { currentRequestId, requestIdMiddleware } from '../platform/request-id';
@@ -25,7 +26,7 @@ import { playgroundRouter } from './playground';
 import { privacyNotices } from './privacy-notices';
 import { requireAuthentication } from './require-authentication';
 import { SignedContextDataSource } from './signed-data-source';
-import { subgraphAgent, subgraphFetcher } from './subgraph-fetcher';
+import { localFetcher, subgraphAgent, subgraphFetcher } from './subgraph-fetcher';
 
 const log = childLogger('gateway');
 
@@ -38,8 +39,16 @@ export function subgraphUrlsOf(supergraphSdl: string, overrides: GatewayConfig['
   return urls;
 }
 
+export interface GatewayOptions {
+  /**
+   * Subgraphs running in this process (`npm start`), called without a socket; the others are
+   * fetched over HTTP. Either way each fetch carries its signed context and its deadline.
+   */
+  localSubgraphs?: Partial<Record<string, LocalEndpoint>>;
+}
+
 /** Starts the gateway on a static supergraph; resolves once it listens and the supergraph is loaded. */
-export async function startGateway(config: GatewayConfig): Promise<RunningServer> {
+export async function startGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<RunningServer> {
   const supergraphSdl = fs.readFileSync(config.supergraphPath, 'utf8');
   const urls = subgraphUrlsOf(supergraphSdl, config.subgraphUrls);
   const signer = new ContextSigner(config.internalSecret);
@@ -53,8 +62,11 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
   const agent = subgraphAgent();
   const gateway = new ApolloGateway({
     supergraphSdl,
-    buildService: ({ name, url }) =>
-      metrics.measure(name, new SignedContextDataSource(name, urls[name] ?? url ?? '', signer, subgraphFetcher(name, { timeoutMs: config.subgraphTimeoutMs, agent }))),
+    buildService: ({ name, url }) => {
+      const local = options.localSubgraphs?.[name];
+      const fetcher = local ? localFetcher(name, local, { timeoutMs: config.subgraphTimeoutMs }) : subgraphFetcher(name, { timeoutMs: config.subgraphTimeoutMs, agent });
+      return metrics.measure(name, new SignedContextDataSource(name, urls[name] ?? url ?? '', signer, fetcher));
+    },
   });
   gateway.onSchemaLoadOrUpdate((update) => {
     loaded = true;
@@ -121,7 +133,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
   app.use(httpErrorHandler);
 
   const running = await listen(app, config.host, config.port, { path: '/graphql', shutdownTimeoutMs: config.shutdownTimeoutMs });
-  log.info({ url: running.url, subgraphs: urls }, 'gateway listening');
+  log.info({ url: running.url, subgraphs: urls, inProcess: Object.keys(options.localSubgraphs ?? {}) }, 'gateway listening');
   return {
     ...running,
     close: once(async () => {

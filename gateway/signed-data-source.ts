@@ -22,12 +22,16 @@ export class SignedContextDataSource extends RemoteGraphQLDataSource<GatewayCont
 
   /** Takes each subgraph's `extensions.privacy` aside for the response (privacy-notices.ts). */
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): ReturnType<RemoteGraphQLDataSource['process']> {
+    const incoming = options.kind === GraphQLDataSourceRequestKind.INCOMING_OPERATION;
+    // Counted before the fetch goes out: the plan starts fetches in a fixed order, answers come in any.
+    const order = incoming ? (options.context.fetchesStarted = (options.context.fetchesStarted ?? 0) + 1) : 0;
     const response = await super.process(options);
     const wire = response.extensions?.privacy;
     if (wire !== undefined) delete response.extensions!.privacy;
-    if (isNoticeWire(wire) && wire.groups.length > 0 && options.kind === GraphQLDataSourceRequestKind.INCOMING_OPERATION) {
+    if (isNoticeWire(wire) && wire.groups.length > 0 && incoming) {
       const representations = options.request.variables?.representations;
       (options.context.privacyNotices ??= []).push({
+        order,
         fetchPath: options.pathInIncomingRequest ?? [],
         wire,
         ...(Array.isArray(representations) ? { representations: representations as Record<string, unknown>[] } : {}),

@@ -2,6 +2,7 @@ import type { Fetcher, FetcherResponse } from '@apollo/utils.fetcher';
 import { GraphQLError } from 'graphql';
 import { Agent, Headers, type Dispatcher } from 'undici';
 import { ErrorCode } from '../platform/errors';
+import type { LocalEndpoint } from '../platform/local-endpoint';
 import { childLogger } from '../platform/logger';
 
 const log = childLogger('subgraph-fetch');
@@ -39,16 +40,42 @@ export function subgraphFetcher(subgraph: string, options: { timeoutMs: number; 
         signal,
       });
     } catch (error) {
-      throw failure(subgraph, error, signal, options.timeoutMs);
+      throw failure(subgraph, error, signal.aborted, options.timeoutMs);
     }
     // The body is read here, under the same deadline, so a subgraph that stalls mid-answer is cut off too.
     let text: string;
     try {
       text = await response.body.text();
     } catch (error) {
-      throw failure(subgraph, error, signal, options.timeoutMs);
+      throw failure(subgraph, error, signal.aborted, options.timeoutMs);
     }
     return bufferedResponse(url, response.statusCode, new Headers(headerPairs(response.headers)), text);
+  };
+}
+
+/**
+ * The fetcher of a subgraph that runs in this process (`npm start`): the same request and answer
+ * as over HTTP, handed to the subgraph's endpoint without a socket, under the same deadline. A
+ * subgraph that has begun to stop, or fails outside GraphQL, answers as an unreachable one does.
+ */
+export function localFetcher(subgraph: string, endpoint: LocalEndpoint, options: { timeoutMs: number }): Fetcher {
+  return async (url, init) => {
+    let timer: NodeJS.Timeout | undefined;
+    let timedOut = false;
+    const deadline = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => {
+        timedOut = true;
+        reject(new Error('deadline'));
+      }, options.timeoutMs);
+    });
+    try {
+      const answer = await Promise.race([endpoint.answer({ headers: headerRecord(init?.headers), body: (init?.body as string | undefined) ?? '' }), deadline]);
+      return bufferedResponse(url, answer.status, new Headers(answer.headers), answer.body);
+    } catch (error) {
+      throw failure(subgraph, error, timedOut, options.timeoutMs);
+    } finally {
+      clearTimeout(timer);
+    }
   };
 }
 
@@ -71,8 +98,8 @@ function headerPairs(headers: Record<string, string | string[] | undefined>): [s
   return pairs;
 }
 
-function failure(subgraph: string, error: unknown, signal: AbortSignal, timeoutMs: number): GraphQLError {
-  if (signal.aborted) {
+function failure(subgraph: string, error: unknown, timedOut: boolean, timeoutMs: number): GraphQLError {
+  if (timedOut) {
     log.warn({ subgraph, timeoutMs }, 'subgraph fetch timed out');
     return unavailable(subgraph, `The ${subgraph} service did not answer in time`);
   }

@@ -3,7 +3,7 @@ import { childLogger } from './logger';
 
 const log = childLogger('http');
 
-const graphQLError = (message: string, code: string) => ({ errors: [{ message, extensions: { code } }] });
+export const graphQLError = (message: string, code: string) => ({ errors: [{ message, extensions: { code } }] });
 
 /**
  * Errors raised before GraphQL runs (body parsing, size limit) answer in GraphQL's shape with a

@@ -5,9 +5,11 @@
  * @apollo/gateway that only signs the caller context, on the small stack's subgraphs. Then, in one
  * run, one request at a time with the targets of each scenario in rotated turns (A B, B A, …):
  *   1. scale: the same queries against the small and the large store, through each gateway;
- *   2. gateway overhead: a single-subgraph query through our gateway, through the stock gateway
- *      and straight at the subgraph (with a signed context); the standard query through both
- *      gateways.
+ *   2. gateway overhead: a single-subgraph query through our gateway (as `npm start` runs it: the
+ *      subgraphs in its process, called without a socket), through our gateway in a process of its
+ *      own (over HTTP, as in one-service-per-process deployments), through the stock gateway (its
+ *      own process, over HTTP) and straight at the subgraph (with a signed context); the standard
+ *      query through the three gateways.
  * Prints p50/p99 latency and req/s (one client: 1000 / mean latency), and the ratios.
  *   npm run bench:scale -- [--scale 417] [--requests 300] [--warmup 50] [--reseed]
  *   npm run bench:scale -- --database-url mysql://root@127.0.0.1:3306/test   # MariaDB/MySQL
@@ -194,7 +196,7 @@ async function main(): Promise<void> {
   const phones = demo.contacts.filter((c) => c.tenantId === admin.tenantId && c.phone).map((c) => c.phone!);
   let phoneTurn = 0;
 
-  const bases = { small: 25000, large: 25100, stock: 25200 };
+  const bases = { small: 25000, large: 25100, stock: 25200, alone: 25300 };
   const children: ChildProcess[] = [];
   try {
     children.push(startStack(bases.small, small.url), startStack(bases.large, large.url));
@@ -209,6 +211,23 @@ async function main(): Promise<void> {
       }),
     );
     await waitFor(`http://127.0.0.1:${bases.stock}/`, (s) => s > 0);
+    // Our gateway alone in its process, on the small stack's subgraphs over HTTP.
+    children.push(
+      spawn(TSX, ['gateway/main.ts'], {
+        cwd: ROOT,
+        stdio: 'ignore',
+        env: {
+          ...process.env,
+          NODE_ENV: 'development',
+          LOG_LEVEL: 'warn',
+          PORT: String(bases.alone),
+          MAX_COST: '100000',
+          ...Object.fromEntries(Object.entries(subgraphUrls).map(([name, url]) => [`${name.toUpperCase()}_URL`, url])),
+          PRIVACY_URL: `http://127.0.0.1:${bases.small + 5}/graphql`,
+        },
+      }),
+    );
+    await waitFor(`http://127.0.0.1:${bases.alone}/health`, (s) => s === 200);
 
     const bearer = async () => ({ authorization: `Bearer ${token}` });
     const gateway = (base: number, label: string, query: string, variables?: () => Record<string, unknown>): Target => ({
@@ -254,14 +273,18 @@ async function main(): Promise<void> {
       ['standard query, three subgraphs', STANDARD_QUERY, undefined],
     ];
     for (const [name, query, subgraph] of pathScenarios) {
-      const targets = [gateway(bases.small, 'ours', query), gateway(bases.stock, 'stock', query), ...(subgraph ? [subgraph] : [])];
-      const [ours, stock, own] = await interleaved(targets);
-      console.log(row(name, 'our gateway', ours!));
-      console.log(row(name, 'stock @apollo/gateway + signing', stock!));
+      const targets = [gateway(bases.small, 'ours', query), gateway(bases.alone, 'ours alone', query), gateway(bases.stock, 'stock', query), ...(subgraph ? [subgraph] : [])];
+      const [ours, alone, stock, own] = await interleaved(targets);
+      console.log(row(name, 'our gateway (npm start: subgraphs in-process)', ours!));
+      console.log(row(name, 'our gateway, own process (HTTP)', alone!));
+      console.log(row(name, 'stock @apollo/gateway + signing, own process (HTTP)', stock!));
       if (own) console.log(row(name, 'the subgraph, direct', own));
+      const versus = (a: Result, b: Result) => `${(a.p50 / b.p50).toFixed(2)}x`;
       overhead.push(
-        `  ${name}: ours/stock p50 ${(ours!.p50 / stock!.p50).toFixed(2)}x, req/s ${(ours!.rps / stock!.rps).toFixed(2)}x` +
-          (own ? `; ours/subgraph p50 ${(ours!.p50 / own.p50).toFixed(2)}x (+${(ours!.p50 - own.p50).toFixed(2)} ms), stock/subgraph ${(stock!.p50 / own.p50).toFixed(2)}x` : ''),
+        `  ${name}: own process ours/stock p50 ${versus(alone!, stock!)}, req/s ${(alone!.rps / stock!.rps).toFixed(2)}x; npm start ours/stock p50 ${versus(ours!, stock!)}` +
+          (own
+            ? `; /subgraph p50: npm start ${versus(ours!, own)} (+${(ours!.p50 - own.p50).toFixed(2)} ms), own process ${versus(alone!, own)} (+${(alone!.p50 - own.p50).toFixed(2)} ms), stock ${versus(stock!, own)}`
+            : ''),
       );
     }
     console.log(`\ngateway overhead (targets: ours at most stock's fixed cost; one subgraph at most 1.5x its own p50):\n${overhead.join('\n')}`);

@@ -101,13 +101,23 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     : undefined;
   worker?.start();
 
-  const gateway = await startGateway({
-    ...gatewayConfig,
-    subgraphUrls: {
-      ...Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, subgraphs[name].url])),
-      ...options.gateway?.subgraphUrls,
+  // The gateway calls the subgraphs of this process without a socket, unless told to use HTTP or
+  // pointed elsewhere for one of them.
+  const elsewhere = options.gateway?.subgraphUrls ?? {};
+  const localSubgraphs =
+    subgraphConfig.subgraphTransport === 'in-process'
+      ? Object.fromEntries(SUBGRAPH_NAMES.filter((name) => !elsewhere[name]).map((name) => [name, subgraphs[name].local]))
+      : {};
+  const gateway = await startGateway(
+    {
+      ...gatewayConfig,
+      subgraphUrls: {
+        ...Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, subgraphs[name].url])),
+        ...elsewhere,
+      },
     },
-  });
+    { localSubgraphs },
+  );
 
   const retention = subgraphConfig.retentionSchedule ? startRetentionSchedule(subgraphs, stores, subgraphConfig) : undefined;
 

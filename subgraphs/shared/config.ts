@@ -27,6 +27,7 @@ const schema = z.object({
   LOCATION_URL: z.string().url().optional(),
   RIGHTS_MAX_REQUESTS_PER_30_DAYS: z.coerce.number().int().positive().default(5),
   RIGHTS_WORKER: z.enum(['on', 'off']).default('on'),
+  SUBGRAPH_TRANSPORT: z.enum(['in-process', 'http']).default('in-process'),
   DATABASE_URL: z.string().default(DEFAULT_DATABASE_URL),
   INTERNAL_SIGNING_SECRET: z.string().min(32).default(DEV_INTERNAL_SECRET),
   BODY_LIMIT: z.string().default('1mb'),
@@ -81,6 +82,8 @@ export interface SubgraphConfig {
   rightsMaxRequestsPer30Days: number;
   /** Run the rights worker inside `npm start` (off: run `npm run worker` elsewhere). */
   rightsWorker: boolean;
+  /** How `npm start`'s gateway reaches the subgraphs it runs: in this process (no socket) or over HTTP. */
+  subgraphTransport: 'in-process' | 'http';
 }
 
 export function loadSubgraphConfig(env: NodeJS.ProcessEnv = process.env): SubgraphConfig {
@@ -115,5 +118,6 @@ export function loadSubgraphConfig(env: NodeJS.ProcessEnv = process.env): Subgra
     },
     rightsMaxRequestsPer30Days: parsed.RIGHTS_MAX_REQUESTS_PER_30_DAYS,
     rightsWorker: parsed.RIGHTS_WORKER === 'on',
+    subgraphTransport: parsed.SUBGRAPH_TRANSPORT,
   };
 }

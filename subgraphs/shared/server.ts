@@ -33,6 +33,8 @@ import { DATA_SUBGRAPH_NAMES, type SubgraphModule } from './subgraph';
 import type { RightsTransport } from '../../privacy/rights/transport';
 import { TenantScope } from './tenant-scope';
 import { rightsRouter } from './rights-endpoint';
+import { localEndpoint } from './local-endpoint';
+import type { LocalEndpoint } from '../../platform/local-endpoint';
 import { RightsPart } from '../../privacy/rights/part';
 
 export interface SubgraphServerOptions {
@@ -141,6 +143,8 @@ function requestAudit(service: string, onWrite: (result: AuditWriteResult) => vo
 
 export interface RunningSubgraph extends RunningServer {
   name: string;
+  /** Its /graphql endpoint for a gateway in the same process: the same pipeline without the socket. */
+  local: LocalEndpoint;
 }
 
 /**
@@ -201,46 +205,49 @@ export async function startSubgraph<L>(module: SubgraphModule<L>, options: Subgr
     const rights = new RightsPart({ subgraph: module.name, inventory: module.inventory, store: options.dataSource, pseudonymSecret: options.pseudonymSecret });
     app.use(rightsRouter(module.name, rights, options.internalSecret, options.bodyLimit));
   }
+  /**
+   * The context of one GraphQL request, over HTTP or in-process alike: nothing runs unless the
+   * signed gateway context is valid for this subgraph and covers exactly this operation.
+   */
+  const contextFor = async (signedContext: string | undefined, body: SignedOperation): Promise<SubgraphContext<L>> => {
+    let caller: Caller;
+    try {
+      // The signature covers this operation: checked before anything of it is parsed or run.
+      caller = await verifier.verify(signedContext, { query: body.query, operationName: body.operationName, variables: body.variables });
+    } catch (error) {
+      if (error instanceof InvalidContextError) {
+        log.warn({ reason: error.message }, 'refused call without a valid gateway context');
+        throw unauthenticated('This service only answers the gateway');
+      }
+      throw error;
+    }
+    // Restrictions and objections are read on every request, so one set or lifted holds from the next request on.
+    const [installation, controls] = await Promise.all([
+      caller.role === 'PARTNER' ? partnerInstallation(privacy, caller) : undefined,
+      protection ? privacy.controls.inForce(caller.tenantId) : undefined,
+    ]);
+    const partnerScopes = installation ? splitScopes(installation.scopes) : [];
+    const cursors = cursorSealer.forCaller(caller);
+    const privacyRequest = new PrivacyRequest({
+      caller,
+      partnerScopes,
+      partnerInstaller: installation?.installedBy,
+      consents: privacy.consents,
+      subjects: module.subjects,
+      fields: protection?.fields ?? new Map(),
+      tenantKey: tenantKey(caller.tenantId),
+      cursors,
+      people: controls ? PeopleFacts.at(controls, caller.purpose, new Date()) : undefined,
+    });
+    const scope = new TenantScope(options.dataSource, caller.tenantId, cursors, protection ? privacyRequest : undefined);
+    return { caller, scope, loaders: module.createLoaders(scope, services), privacy, privacyRequest, privacyActions: new PrivacyActionLog(), recordings };
+  };
+
   app.use(
     '/graphql',
     noStore,
     express.json({ limit: options.bodyLimit }),
-    expressMiddleware(apollo, {
-      context: async ({ req }) => {
-        let caller: Caller;
-        try {
-          // The signature covers this operation: checked before anything of it is parsed or run.
-          const body = (req.body ?? {}) as SignedOperation;
-          caller = await verifier.verify(req.header(CONTEXT_HEADER), { query: body.query, operationName: body.operationName, variables: body.variables });
-        } catch (error) {
-          if (error instanceof InvalidContextError) {
-            log.warn({ reason: error.message }, 'refused call without a valid gateway context');
-            throw unauthenticated('This service only answers the gateway');
-          }
-          throw error;
-        }
-        // Restrictions and objections are read on every request, so one set or lifted holds from the next request on.
-        const [installation, controls] = await Promise.all([
-          caller.role === 'PARTNER' ? partnerInstallation(privacy, caller) : undefined,
-          protection ? privacy.controls.inForce(caller.tenantId) : undefined,
-        ]);
-        const partnerScopes = installation ? splitScopes(installation.scopes) : [];
-        const cursors = cursorSealer.forCaller(caller);
-        const privacyRequest = new PrivacyRequest({
-          caller,
-          partnerScopes,
-          partnerInstaller: installation?.installedBy,
-          consents: privacy.consents,
-          subjects: module.subjects,
-          fields: protection?.fields ?? new Map(),
-          tenantKey: tenantKey(caller.tenantId),
-          cursors,
-          people: controls ? PeopleFacts.at(controls, caller.purpose, new Date()) : undefined,
-        });
-        const scope = new TenantScope(options.dataSource, caller.tenantId, cursors, protection ? privacyRequest : undefined);
-        return { caller, scope, loaders: module.createLoaders(scope, services), privacy, privacyRequest, privacyActions: new PrivacyActionLog(), recordings };
-      },
-    }),
+    expressMiddleware(apollo, { context: ({ req }) => contextFor(req.header(CONTEXT_HEADER), (req.body ?? {}) as SignedOperation) }),
   );
 
   app.use(httpErrorHandler);
@@ -250,6 +257,7 @@ export async function startSubgraph<L>(module: SubgraphModule<L>, options: Subgr
   return {
     ...running,
     name: module.name,
+    local: localEndpoint({ name: module.name, apollo, bodyLimit: options.bodyLimit, contextFor, isStopping: () => stopping }),
     close: once(async () => {
       stopping = true;
       await running.close();

@@ -29,13 +29,19 @@ beforeAll(async () => {
 afterAll(() => database.drop());
 
 describe('tracing', () => {
-  it('when turned on, follows one request from the gateway into the subgraphs in one trace, without personal values', async () => {
+  // In-process (`npm start`'s default) the subgraphs' spans continue the gateway's context directly;
+  // over HTTP they continue it through the `traceparent` header of each fetch.
+  it.each([
+    ['in-process', { clientSpans: 0, serverSpans: 1 }],
+    ['http', { clientSpans: 2, serverSpans: 3 }],
+  ])('when turned on, follows one request from the gateway into the subgraphs (%s) in one trace, without personal values', async (transport, expected) => {
     const { gateway: port, env: portEnv } = await stackPortEnv();
     const env = {
       ...process.env,
       NODE_ENV: 'development',
       LOG_LEVEL: 'warn',
       TRACING: 'console',
+      SUBGRAPH_TRANSPORT: transport,
       DATABASE_URL: database.url,
       ...portEnv,
     };
@@ -63,10 +69,12 @@ describe('tracing', () => {
     const traceOf = spans.find((s) => s.name === 'gateway.request')?.traceId;
     expect(traceOf).toBeDefined();
     const trace = spans.filter((s) => s.traceId === traceOf);
-    // The gateway's request, its fetches to two subgraphs, and each subgraph's answer, in one trace.
-    expect(trace.filter((s) => s.name === 'POST' && s.kind === 2).length).toBe(2);
-    expect(trace.filter((s) => s.name === 'POST' && s.kind === 1).length).toBe(3);
-    expect(trace.map((s) => s.name)).toEqual(expect.arrayContaining(['gateway.plan', 'gateway.fetch', 'graphql.resolve _entities']));
+    // The gateway's request, its fetches to two subgraphs (over HTTP: each an HTTP client span and
+    // the subgraph's server span) and the subgraphs' work, in one trace.
+    expect(trace.filter((s) => s.name === 'POST' && s.kind === 2).length).toBe(expected.clientSpans);
+    expect(trace.filter((s) => s.name === 'POST' && s.kind === 1).length).toBe(expected.serverSpans);
+    expect(trace.filter((s) => s.name === 'gateway.fetch').length).toBe(2);
+    expect(trace.map((s) => s.name)).toEqual(expect.arrayContaining(['gateway.plan', 'graphql.resolve _entities', 'graphql.resolve me']));
     expect(output).not.toContain(token.split('.')[2]!);
     expect(output).not.toContain(user.name);
   });

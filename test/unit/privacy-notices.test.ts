@@ -12,10 +12,13 @@ describe('gateway: merging subgraph notices into client paths', () => {
     ]);
   });
 
-  it('maps rows of root and _entities fetches, lists a shared row once, and drops rows the answer does not hold', () => {
+  it('maps rows of root and _entities fetches in the order the fetches started, lists a shared row once, and drops rows the answer does not hold', () => {
+    // Listed in the order the fetches answered; merged in the order they started.
     const privacy = mergePrivacyNotices(data, [
-      { fetchPath: [], wire: { rows: ['me'], groups: [{ field: 'phone', effect: 'MASK', reason: 'A', rows: [0] }] } },
+      { order: 3, fetchPath: [], wire: { rows: ['me'], groups: [{ field: 'email', effect: 'MASK', reason: 'A', rows: [0] }] } },
+      { order: 1, fetchPath: [], wire: { rows: ['me'], groups: [{ field: 'phone', effect: 'MASK', reason: 'A', rows: [0] }] } },
       {
+        order: 2,
         fetchPath: ['me', 'contacts', 'nodes', '@'],
         wire: {
           rows: ['_entities.1.lastCall', '_entities.0.lastCall', '_entities.7.lastCall'],
@@ -25,7 +28,6 @@ describe('gateway: merging subgraph notices into client paths', () => {
           ],
         },
       },
-      { fetchPath: [], wire: { rows: ['me'], groups: [{ field: 'email', effect: 'MASK', reason: 'A', rows: [0] }] } },
     ]);
     expect(privacy.rows).toEqual([['me'], ['me', 'contacts', 'nodes', 2, 'lastCall'], ['me', 'contacts', 'nodes', 0, 'lastCall']]);
     expect(privacy.notices).toEqual([
@@ -55,7 +57,7 @@ describe('gateway: placing notices of _entities fetches by entity', () => {
   const wire = { rows: ['_entities.0', '_entities.1'], groups: [{ field: 'notes', effect: 'WITHHOLD' as const, reason: 'ADMIN_CALL_NOTES', rows: [0, 1] }] };
 
   it('puts each notice on the object of its type and key, however many objects of other types come between', () => {
-    const privacy = mergePrivacyNotices(feed, [{ fetchPath: ['feed', '@'], wire, representations }]);
+    const privacy = mergePrivacyNotices(feed, [{ order: 1, fetchPath: ['feed', '@'], wire, representations }]);
     expect(privacy.rows).toEqual([['feed', 1], ['feed', 4]]);
     expect(privacy.notices).toEqual([{ field: 'notes', effect: 'WITHHOLD', reason: 'ADMIN_CALL_NOTES', rows: [0, 1] }]);
   });
