@@ -86,7 +86,7 @@ class TableWriter<T extends ObjectLiteral> {
     if (this.pending.length === 0) return;
     // In primary-key order, each slice fills the key's B-tree (InnoDB's clustered index) in one
     // pass instead of at random places: random UUIDs otherwise touch every page on every slice.
-    const rows = this.pending.sort((a, b) => compareKeys(this.primaryKey.map((k) => a[k]), this.primaryKey.map((k) => b[k])));
+    const rows = inKeyOrder(this.pending, this.primaryKey);
     this.pending = [];
     const runner = this.store.createQueryRunner();
     try {
@@ -122,12 +122,16 @@ class TableWriter<T extends ObjectLiteral> {
   }
 }
 
-function compareKeys(a: unknown[], b: unknown[]): number {
-  for (let i = 0; i < a.length; i += 1) {
-    const [x, y] = [String(a[i]), String(b[i])];
-    if (x !== y) return x < y ? -1 : 1;
-  }
-  return 0;
+/**
+ * Rows sorted by their primary key (column by column, as strings). Each row's key is made once,
+ * not at every comparison: a slice of 200,000 rows takes some 3.5 million comparisons.
+ */
+function inKeyOrder<T extends ObjectLiteral>(rows: T[], primaryKey: readonly string[]): T[] {
+  // NUL sorts before every character of a key, so joined keys order as the tuples do.
+  const keyOf = primaryKey.length === 1 ? (row: T) => String(row[primaryKey[0]!]) : (row: T) => primaryKey.map((k) => String(row[k])).join('\u0000');
+  const keyed = rows.map((row) => ({ key: keyOf(row), row }));
+  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return keyed.map((entry) => entry.row);
 }
 
 /** The seeded contacts' words are in the index already: the marks their inserts left are not needed. */
