@@ -1,34 +1,44 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import type { SubgraphName } from '../subgraphs/shared/subgraph';
 
 const ROOT = path.resolve(__dirname, '..');
 
-/**
- * One whole stack (`scripts/start.ts`) in a child process for a benchmark: gateway on `base`,
- * subgraphs on the five ports after it, quiet logs, a cost limit that lets the benchmark's
- * queries through, and whatever else `env` sets (privacy engine, enforcement).
- */
-export function startBenchStack(base: number, databaseUrl: string, env: Record<string, string> = {}): ChildProcess {
-  return spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['scripts/start.ts'], {
+/** Where a benchmark stack at `base` puts each subgraph: the five ports after the gateway's. */
+const PORT_OFFSET: Record<SubgraphName, number> = { accounts: 1, contacts: 2, calls: 3, location: 4, privacy: 5 };
+const NAMES = Object.keys(PORT_OFFSET) as SubgraphName[];
+
+/** A service of the product in a child process, with quiet logs and a cost limit that lets the benchmark's queries through. */
+function benchProcess(script: string, env: Record<string, string>): ChildProcess {
+  return spawn(path.join(ROOT, 'node_modules/.bin/tsx'), [script], {
     cwd: ROOT,
     stdio: 'ignore',
-    env: {
-      ...process.env,
-      NODE_ENV: 'development',
-      LOG_LEVEL: 'warn',
-      DATABASE_URL: databaseUrl,
-      PORT: String(base),
-      ACCOUNTS_PORT: String(base + 1),
-      CONTACTS_PORT: String(base + 2),
-      CALLS_PORT: String(base + 3),
-      LOCATION_PORT: String(base + 4),
-      PRIVACY_PORT: String(base + 5),
-      MAX_COST: '100000',
-      // A benchmark measures requests over fixed data: no retention run removes any of it meanwhile.
-      RETENTION_SCHEDULE: 'off',
-      // Nor does a rights worker poll the store: the stacks compared differ only in what `env` sets.
-      RIGHTS_WORKER: 'off',
-      ...env,
-    },
+    env: { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'warn', MAX_COST: '100000', ...env },
+  });
+}
+
+/**
+ * One whole stack (`scripts/start.ts`) in a child process for a benchmark: gateway on `base`,
+ * subgraphs on the five ports after it, and whatever else `env` sets (privacy engine,
+ * enforcement, how the gateway reaches the subgraphs).
+ */
+export function startBenchStack(base: number, databaseUrl: string, env: Record<string, string> = {}): ChildProcess {
+  return benchProcess('scripts/start.ts', {
+    DATABASE_URL: databaseUrl,
+    PORT: String(base),
+    ...Object.fromEntries(NAMES.map((name) => [`${name.toUpperCase()}_PORT`, String(base + PORT_OFFSET[name])])),
+    // A benchmark measures requests over fixed data: no retention run removes any of it meanwhile.
+    RETENTION_SCHEDULE: 'off',
+    // Nor does a rights worker poll the store: the stacks compared differ only in what `env` sets.
+    RIGHTS_WORKER: 'off',
+    ...env,
+  });
+}
+
+/** Our gateway alone in a child process on `port`, reaching the subgraphs of the stack at `stackBase` over HTTP. */
+export function startBenchGateway(port: number, stackBase: number): ChildProcess {
+  return benchProcess('gateway/main.ts', {
+    PORT: String(port),
+    ...Object.fromEntries(NAMES.map((name) => [`${name.toUpperCase()}_URL`, `http://127.0.0.1:${stackBase + PORT_OFFSET[name]}/graphql`])),
   });
 }
