@@ -16,7 +16,7 @@
  * SQLite stores are kept in data/bench/ and MySQL ones in databases <db>_bench_s<scale>, so a
  * later run skips the seeding (--reseed seeds again and reports the time).
  */
-import { startBenchGateway, startBenchStack } from './bench-stack';
+import { benchSubgraphUrls, benchUrl, startBenchGateway, startBenchStack } from './bench-stack';
 import { disableVendorTelemetry } from '../gateway/vendor-telemetry';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -203,7 +203,7 @@ async function main(): Promise<void> {
     children.push(startStack(bases.small, small.url), startStack(bases.large, large.url));
     await waitFor(`http://127.0.0.1:${bases.small}/health`, (s) => s === 200);
     await waitFor(`http://127.0.0.1:${bases.large}/health`, (s) => s === 200);
-    const subgraphUrls = Object.fromEntries(['accounts', 'contacts', 'calls', 'location'].map((name, i) => [name, `http://127.0.0.1:${bases.small + 1 + i}/graphql`]));
+    const subgraphUrls = benchSubgraphUrls(bases.small);
     children.push(
       spawn(TSX, ['scripts/bench-scale.ts', '--stock-gateway', JSON.stringify({ port: bases.stock, urls: subgraphUrls, caller })], {
         cwd: ROOT,
@@ -248,16 +248,16 @@ async function main(): Promise<void> {
     console.log(`\n## Gateway overhead (scale ${small.scale} store)\n`);
     console.log('| scenario | path | p50 ms | p99 ms | req/s |');
     console.log('|---|---|---:|---:|---:|');
-    const direct = (subgraph: string, port: number, query: string): Target => ({
+    const direct = (subgraph: 'accounts' | 'contacts', query: string): Target => ({
       label: `${subgraph} subgraph`,
-      url: `http://127.0.0.1:${port}/graphql`,
+      url: benchUrl(bases.small, subgraph),
       body: () => JSON.stringify({ query }),
       headers: async () => ({ [CONTEXT_HEADER]: await signer.sign(caller, subgraph, { query }) }),
     });
     const overhead: string[] = [];
     const pathScenarios: [string, string, Target | undefined][] = [
-      ['contacts(first: 50), one subgraph', SINGLE_SUBGRAPH_QUERY, direct('contacts', bases.small + 2, SINGLE_SUBGRAPH_QUERY)],
-      ['{ me { id name } }, one subgraph', ME_QUERY, direct('accounts', bases.small + 1, ME_QUERY)],
+      ['contacts(first: 50), one subgraph', SINGLE_SUBGRAPH_QUERY, direct('contacts', SINGLE_SUBGRAPH_QUERY)],
+      ['{ me { id name } }, one subgraph', ME_QUERY, direct('accounts', ME_QUERY)],
       ['standard query, three subgraphs', STANDARD_QUERY, undefined],
     ];
     for (const [name, query, subgraph] of pathScenarios) {

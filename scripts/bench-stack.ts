@@ -35,10 +35,20 @@ export function startBenchStack(base: number, databaseUrl: string, env: Record<s
   });
 }
 
+/** The /graphql URL of the gateway or of one subgraph of the benchmark stack at `base`. */
+export function benchUrl(base: number, service: 'gateway' | SubgraphName): string {
+  return `http://127.0.0.1:${base + (service === 'gateway' ? 0 : PORT_OFFSET[service])}/graphql`;
+}
+
+/** Every subgraph's /graphql URL in the benchmark stack at `base`. */
+export function benchSubgraphUrls(base: number): Record<SubgraphName, string> {
+  return Object.fromEntries(NAMES.map((name) => [name, benchUrl(base, name)])) as Record<SubgraphName, string>;
+}
+
 /** Our gateway alone in a child process on `port`, reaching the subgraphs of the stack at `stackBase` over HTTP. */
 export function startBenchGateway(port: number, stackBase: number): ChildProcess {
   return benchProcess('gateway/main.ts', {
     PORT: String(port),
-    ...Object.fromEntries(NAMES.map((name) => [`${name.toUpperCase()}_URL`, `http://127.0.0.1:${stackBase + PORT_OFFSET[name]}/graphql`])),
+    ...Object.fromEntries(Object.entries(benchSubgraphUrls(stackBase)).map(([name, url]) => [`${name.toUpperCase()}_URL`, url])),
   });
 }

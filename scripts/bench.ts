@@ -9,7 +9,7 @@
  * load fall on all three alike. Prints p50/p99 latency and req/s.
  *   npm run bench -- [--requests 500] [--warmup 100] [--database-url mysql://…]
  */
-import { startBenchStack } from './bench-stack';
+import { benchUrl, startBenchStack } from './bench-stack';
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -110,22 +110,22 @@ async function main(): Promise<void> {
       variables: { r: contactIds.map((id) => ({ __typename: 'Contact', id })) },
     });
     const scenarios = [
-      { name: 'gateway: 50 contacts + owner + last 5 calls', port: 0, body: JSON.stringify({ query: LIST_QUERY }), headers: async () => ({ authorization: `Bearer ${token}` }) },
+      { name: 'gateway: 50 contacts + owner + last 5 calls', target: 'gateway' as const, body: JSON.stringify({ query: LIST_QUERY }), headers: async () => ({ authorization: `Bearer ${token}` }) },
       {
         name: 'contacts subgraph: its fetch of the standard query',
-        port: 2,
+        target: 'contacts' as const,
         body: JSON.stringify({ query: '{ contacts(first: 50) { nodes { __typename id name email phone company owner { __typename id } } } }' }),
         headers: contactsSigned,
       },
       {
         name: 'calls subgraph: its fetch of the standard query (_entities)',
-        port: 3,
+        target: 'calls' as const,
         body: JSON.stringify(ofContacts('startedAt durationSeconds direction counterpartyNumber notes')),
         headers: callsSigned,
       },
       {
         name: 'calls subgraph: + disposition, recordingUrl (reads recording consents)',
-        port: 3,
+        target: 'calls' as const,
         body: JSON.stringify(ofContacts('startedAt durationSeconds direction disposition counterpartyNumber notes recordingUrl')),
         headers: callsSigned,
       },
@@ -136,7 +136,7 @@ async function main(): Promise<void> {
     console.log('|---|---|---:|---:|---:|');
     const summary: { name: string; compiled: number; shield: number }[] = [];
     for (const scenario of scenarios) {
-      const urls = Object.fromEntries(MODES.map((mode) => [mode, `http://127.0.0.1:${bases[mode] + scenario.port}/graphql`])) as Record<Mode, string>;
+      const urls = Object.fromEntries(MODES.map((mode) => [mode, benchUrl(bases[mode], scenario.target)])) as Record<Mode, string>;
       const results = await interleaved(urls, scenario.body, scenario.headers);
       for (const mode of MODES) {
         const r = results[mode];
